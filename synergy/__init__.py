@@ -1,0 +1,1 @@
+"""Synergy: the information system of a partnership against child labour (SDG target 8.7)."""

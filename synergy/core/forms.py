@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from synergy.core.models import Country, Organisation
+
+
+class OrganisationForm(forms.ModelForm[Organisation]):
+    # The version the user loaded; the service refuses the save if it changed since.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "acronym", "kind", "country", "website", "description", "iati_identifier"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args: Any, countries: list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        country_field = self.fields["country"]
+        assert isinstance(country_field, forms.ModelChoiceField)
+        # A national coordinator only files organisations in the countries it coordinates.
+        if countries is not None:
+            country_field.queryset = Country.objects.filter(pk__in=countries)
+            country_field.required = True
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
+
+
+class TokenCreateForm(forms.Form):
+    name = forms.CharField(
+        label=_("Token name"),
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={"class": "form-control", "placeholder": _("e.g. reporting script")}
+        ),
+    )
+
+
+class OtpTokenForm(forms.Form):
+    token = forms.CharField(
+        label=_("Six-digit code from your authenticator app"),
+        max_length=8,
+        widget=forms.TextInput(
+            attrs={
+                "class": "form-control",
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "autofocus": True,
+            }
+        ),
+    )

@@ -1,0 +1,12 @@
+from django.db import migrations
+
+
+def load_countries(apps, schema_editor):
+    from synergy.core.countries import countries_sync
+
+    countries_sync(apps.get_model("core", "Country"))
+
+
+class Migration(migrations.Migration):
+    dependencies = [("core", "0001_initial")]
+    operations = [migrations.RunPython(load_countries, migrations.RunPython.noop)]

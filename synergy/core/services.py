@@ -1,0 +1,146 @@
+"""Writes to the shared kernel. Each function is atomic and leaves an audit event."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from synergy.core import roles
+from synergy.core.audit import audit_record
+from synergy.core.errors import StaleVersionError
+from synergy.core.models import ApiToken, Country, Membership, Organisation, Role, User
+
+ORGANISATION_FIELDS = (
+    "name",
+    "acronym",
+    "kind",
+    "country",
+    "website",
+    "description",
+    "iati_identifier",
+)
+
+
+@transaction.atomic
+def organisation_create(*, actor: User, **fields: Any) -> Organisation:
+    country: Country | None = fields.get("country")
+    if not roles.is_system_admin(actor) and (
+        country is None or country.pk not in roles.coordinated_country_ids(actor)
+    ):
+        raise PermissionDenied(
+            "Only system administrators and national coordinators of the "
+            "organisation's country create organisations"
+        )
+    organisation = Organisation(**{k: v for k, v in fields.items() if k in ORGANISATION_FIELDS})
+    organisation.full_clean()
+    organisation.save()
+    audit_record(actor=actor, action="create", obj=organisation, organisation=organisation)
+    return organisation
+
+
+@transaction.atomic
+def organisation_update(
+    *, actor: User, organisation: Organisation, version: int, **fields: Any
+) -> Organisation:
+    """Apply ``fields`` if nobody saved the organisation since ``version`` was read."""
+    if not roles.can_edit_organisation(actor, organisation):
+        raise PermissionDenied("Only system administrators and national coordinators edit this")
+    new_country = fields.get("country", organisation.country)
+    if not roles.is_system_admin(actor) and (
+        new_country is None or new_country.pk not in roles.coordinated_country_ids(actor)
+    ):
+        raise PermissionDenied("A national coordinator keeps organisations in its own country")
+    changed = sorted(
+        k for k, v in fields.items() if k in ORGANISATION_FIELDS and getattr(organisation, k) != v
+    )
+    for key in changed:
+        setattr(organisation, key, fields[key])
+    organisation.full_clean()
+    organisation.updated_at = timezone.now()
+    # Compare-and-set on the version: a stale form never overwrites a newer save.
+    updated = Organisation.objects.filter(pk=organisation.pk, version=version).update(
+        **{k: getattr(organisation, k) for k in changed},
+        updated_at=organisation.updated_at,
+        version=version + 1,
+    )
+    if not updated:
+        raise StaleVersionError()
+    organisation.version = version + 1
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=organisation,
+        organisation=organisation,
+        detail={"fields": changed},
+    )
+    return organisation
+
+
+@transaction.atomic
+def membership_set(
+    *, actor: User | None, user: User, organisation: Organisation, role: Role
+) -> Membership:
+    membership, _ = Membership.objects.update_or_create(
+        user=user, organisation=organisation, defaults={"role": role}
+    )
+    audit_record(
+        actor=actor,
+        action="membership_set",
+        obj=membership,
+        organisation=organisation,
+        detail={"role": str(role)},
+    )
+    return membership
+
+
+TOKEN_PREFIX = "syn_"
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """Create a token and return it with its plain text, which is never stored or shown again."""
+    prefix = secrets.token_hex(4)
+    plain = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
+    token = ApiToken(user=user, name=name.strip() or "token", prefix=prefix, digest=_digest(plain))
+    token.full_clean()
+    token.save()
+    audit_record(actor=user, action="token_create", obj=token)
+    return token, plain
+
+
+@transaction.atomic
+def api_token_revoke(*, user: User, token: ApiToken) -> ApiToken:
+    if token.user_id != user.pk:
+        raise PermissionDenied("Not your token")
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_record(actor=user, action="token_revoke", obj=token)
+    return token
+
+
+def api_token_authenticate(plain: str) -> User | None:
+    """The active user owning this token, or None. Records when the token was last used."""
+    if not plain.startswith(TOKEN_PREFIX):
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(digest=_digest(plain), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    # Only touch the row once a minute, so a busy client does not write on every request.
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

@@ -1,0 +1,281 @@
+"""Projects as IATI 2.03 activities (``iati-activities`` XML).
+
+One ``iati-activity`` per project, children in the order of the 2.03 schema's sequence:
+iati-identifier, reporting-org, title, description, participating-org, activity-status,
+activity-date, recipient-country, sector, tag, budget, result.
+
+* The reporting organisation is the project's lead (else its first implementing partner,
+  else its first donor). Its ``ref`` is its IATI organisation identifier; an organisation
+  that has none gets the placeholder ``XX-SYNERGY-<id>`` until it records one.
+* ``iati-identifier`` is the project's own IATI identifier when set, else
+  ``<reporting-org ref>-<project code>``.
+* participating-org roles follow partners.models.IATI_PARTICIPANT_ROLE (donor 1, lead 2,
+  implementing 4); projects have no "extending" (3) participants in Synergy.
+* Dates: planned start (1) and planned end (3) always; actual start (2) once the project is in
+  implementation or later; actual end (4) once it is closed.
+* Sector DAC 16070 "Labour rights" (vocabulary 1) and tag "8.7" (vocabulary 3, SDG targets).
+* One budget over the project's budget period (or its dates), type 1 original, status 1
+  indicative, valued at the period start.
+* One output result (type 1) per target kind ("children withdrawn", "children prevented"),
+  with one indicator (measure 1, unit) whose baseline, target and actual carry a ``sex``
+  dimension (F, M); targets are summed over the implementing organisations.
+
+A project without any participating organisation cannot be an IATI activity (reporting-org
+and participating-org are mandatory) and is skipped; the count of skipped projects is returned.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from lxml import etree
+
+from synergy.core.models import Organisation
+from synergy.partners.models import (
+    IATI_PARTICIPANT_ROLE,
+    ParticipantRole,
+    Project,
+    ProjectParticipant,
+    ProjectStatus,
+    TargetKind,
+)
+
+IATI_VERSION = "2.03"
+LANG = "en"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+SECTOR_LABOUR_RIGHTS = "16070"
+SDG_TARGET = "8.7"
+RESULT_TITLES = {
+    TargetKind.WITHDRAW: "Children withdrawn from child labour",
+    TargetKind.PREVENT: "Children prevented from entering child labour",
+}
+ROLE_ORDER = (ParticipantRole.FUNDING, ParticipantRole.LEAD, ParticipantRole.IMPLEMENTING)
+
+
+def schema_path() -> Path:
+    """The official 2.03 schema, kept outside the repository (next to it in /work/shared)."""
+    base = Path(getattr(settings, "IATI_SCHEMA_DIR", "") or settings.BASE_DIR.parent / "shared")
+    if base.name != "iati-2.03":
+        base = base / "standards" / "iati-2.03"
+    return base / "iati-activities-schema.xsd"
+
+
+def load_schema(path: Path | None = None) -> etree.XMLSchema:
+    return etree.XMLSchema(etree.parse(str(path or schema_path())))
+
+
+@dataclass
+class IatiExport:
+    xml: bytes
+    count: int
+    skipped: list[str]
+
+
+def _narrative(parent: etree._Element, text: str) -> None:
+    etree.SubElement(parent, "narrative").text = text
+
+
+def _iso(value: dt.date) -> str:
+    return value.isoformat()
+
+
+def _org_ref(org: Organisation) -> str:
+    return org.iati_identifier or f"XX-SYNERGY-{org.pk}"
+
+
+def _reporting_org(participants: list[ProjectParticipant]) -> Organisation | None:
+    for role in (ParticipantRole.LEAD, ParticipantRole.IMPLEMENTING, ParticipantRole.FUNDING):
+        for p in participants:
+            if p.role == role:
+                return p.organisation
+    return None
+
+
+def _percentages(count: int) -> list[Decimal]:
+    """Equal shares that add up to exactly 100."""
+    share = (Decimal(100) / count).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    shares = [share] * count
+    shares[-1] = Decimal(100) - share * (count - 1)
+    return shares
+
+
+def _activity(project: Project, generated: dt.datetime) -> etree._Element | None:
+    participants = list(project.participants.all())
+    reporter = _reporting_org(participants)
+    if reporter is None:
+        return None
+    attrs = {
+        "default-currency": project.budget_currency or "USD",
+        "last-updated-datetime": project.updated_at.replace(microsecond=0).isoformat(),
+        XML_LANG: LANG,
+        "hierarchy": "1",
+    }
+    activity = etree.Element("iati-activity", attrs)
+    identifier = project.iati_identifier or f"{_org_ref(reporter)}-{project.code}"
+    etree.SubElement(activity, "iati-identifier").text = identifier
+    reporting = etree.SubElement(
+        activity,
+        "reporting-org",
+        {"ref": _org_ref(reporter), "type": reporter.iati_organisation_type},
+    )
+    _narrative(reporting, reporter.name)
+    _narrative(etree.SubElement(activity, "title"), project.title)
+    _narrative(
+        etree.SubElement(activity, "description", {"type": "1"}),
+        project.description or project.title,
+    )
+    for role in ROLE_ORDER:
+        for p in participants:
+            if p.role != role:
+                continue
+            org_attrs = {
+                "role": IATI_PARTICIPANT_ROLE[role],
+                "type": p.organisation.iati_organisation_type,
+            }
+            if p.organisation.iati_identifier:
+                org_attrs["ref"] = p.organisation.iati_identifier
+            _narrative(
+                etree.SubElement(activity, "participating-org", org_attrs), p.organisation.name
+            )
+    etree.SubElement(activity, "activity-status", {"code": str(project.status)})
+    _dates(activity, project, generated)
+    countries = sorted(project.countries.all(), key=lambda c: c.iso2)
+    shares: list[Decimal | None] = [None] * len(countries)
+    if len(countries) > 1:
+        shares = list(_percentages(len(countries)))
+    for country, share in zip(countries, shares, strict=True):
+        country_attrs = {"code": country.iso2}
+        if share is not None:
+            country_attrs["percentage"] = str(share)
+        _narrative(etree.SubElement(activity, "recipient-country", country_attrs), country.name)
+    sector = etree.SubElement(
+        activity,
+        "sector",
+        {"vocabulary": "1", "code": SECTOR_LABOUR_RIGHTS, "percentage": "100"},
+    )
+    _narrative(sector, "Labour rights")
+    tag = etree.SubElement(activity, "tag", {"vocabulary": "3", "code": SDG_TARGET})
+    _narrative(tag, "Target 8.7: forced labour, modern slavery, human trafficking, child labour")
+    _budget(activity, project)
+    _results(activity, project)
+    return activity
+
+
+def _dates(activity: etree._Element, project: Project, generated: dt.datetime) -> None:
+    start = project.start_date or project.budget_period_start or project.created_at.date()
+    end = project.end_date
+    etree.SubElement(activity, "activity-date", {"iso-date": _iso(start), "type": "1"})
+    started = project.status in (
+        ProjectStatus.IMPLEMENTATION,
+        ProjectStatus.FINALISATION,
+        ProjectStatus.CLOSED,
+    )
+    if started and start <= generated.date():
+        etree.SubElement(activity, "activity-date", {"iso-date": _iso(start), "type": "2"})
+    if end is not None:
+        etree.SubElement(activity, "activity-date", {"iso-date": _iso(end), "type": "3"})
+        if project.status == ProjectStatus.CLOSED and end <= generated.date():
+            etree.SubElement(activity, "activity-date", {"iso-date": _iso(end), "type": "4"})
+
+
+def _budget(activity: etree._Element, project: Project) -> None:
+    start = project.budget_period_start or project.start_date
+    end = project.budget_period_end or project.end_date
+    if project.budget_amount is None or start is None or end is None:
+        return
+    budget = etree.SubElement(activity, "budget", {"type": "1", "status": "1"})
+    etree.SubElement(budget, "period-start", {"iso-date": _iso(start)})
+    etree.SubElement(budget, "period-end", {"iso-date": _iso(end)})
+    value_attrs = {"value-date": _iso(start)}
+    if project.budget_currency:
+        value_attrs["currency"] = project.budget_currency
+    etree.SubElement(budget, "value", value_attrs).text = str(project.budget_amount)
+
+
+def _results(activity: etree._Element, project: Project) -> None:
+    # kind → sex → [baseline, target, actual] summed over organisations (None = not reported)
+    sums: dict[str, dict[str, list[int | None]]] = defaultdict(dict)
+    for target in project.targets.all():
+        cell = sums[target.kind].setdefault(target.sex, [None, 0, None])
+        if target.baseline is not None:
+            cell[0] = (cell[0] or 0) + target.baseline
+        cell[1] = (cell[1] or 0) + target.number
+        if target.actual is not None:
+            cell[2] = (cell[2] or 0) + target.actual
+    start, end = project.start_date, project.end_date
+    for kind in (TargetKind.WITHDRAW, TargetKind.PREVENT):
+        by_sex = sums.get(kind)
+        if not by_sex:
+            continue
+        result = etree.SubElement(activity, "result", {"type": "1", "aggregation-status": "1"})
+        _narrative(etree.SubElement(result, "title"), RESULT_TITLES[kind])
+        indicator = etree.SubElement(result, "indicator", {"measure": "1", "ascending": "1"})
+        _narrative(etree.SubElement(indicator, "title"), RESULT_TITLES[kind])
+        sexes = sorted(by_sex)
+        year = (start or project.created_at.date()).year
+        for sex in sexes:
+            baseline = by_sex[sex][0]
+            if baseline is None:
+                continue
+            element = etree.SubElement(
+                indicator, "baseline", {"year": str(year), "value": str(baseline)}
+            )
+            if start is not None:
+                element.set("iso-date", _iso(start))
+            etree.SubElement(element, "dimension", {"name": "sex", "value": sex})
+        if start is None or end is None:
+            continue
+        period = etree.SubElement(indicator, "period")
+        etree.SubElement(period, "period-start", {"iso-date": _iso(start)})
+        etree.SubElement(period, "period-end", {"iso-date": _iso(end)})
+        for column, name in ((1, "target"), (2, "actual")):
+            for sex in sexes:
+                value = by_sex[sex][column]
+                if value is None:
+                    continue
+                element = etree.SubElement(period, name, {"value": str(value)})
+                etree.SubElement(element, "dimension", {"name": "sex", "value": sex})
+
+
+def projects_for_export(projects: QuerySet[Project]) -> QuerySet[Project]:
+    return projects.order_by("code").prefetch_related(
+        "countries",
+        "targets",
+        Prefetch(
+            "participants",
+            queryset=ProjectParticipant.objects.select_related("organisation").order_by(
+                "role", "organisation__name", "pk"
+            ),
+        ),
+    )
+
+
+def activities_xml(
+    projects: QuerySet[Project] | Iterable[Project], *, generated: dt.datetime | None = None
+) -> IatiExport:
+    generated = (generated or timezone.now()).replace(microsecond=0)
+    if isinstance(projects, QuerySet):
+        projects = projects_for_export(projects)
+    root = etree.Element(
+        "iati-activities",
+        {"version": IATI_VERSION, "generated-datetime": generated.isoformat()},
+    )
+    skipped: list[str] = []
+    count = 0
+    for project in projects:
+        element = _activity(project, generated)
+        if element is None:
+            skipped.append(project.code)
+            continue
+        root.append(element)
+        count += 1
+    xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return IatiExport(xml=xml, count=count, skipped=skipped)

@@ -1,0 +1,18 @@
+// Print and copy-link buttons of a good practice brief (no inline script: the CSP forbids it).
+document.addEventListener("click", (event) => {
+  const print = event.target.closest("[data-print]");
+  if (print) {
+    window.print();
+    return;
+  }
+  const copy = event.target.closest("[data-copy]");
+  if (copy) {
+    const input = document.querySelector(copy.dataset.copy);
+    if (input) {
+      input.select();
+      if (navigator.clipboard) {
+        navigator.clipboard.writeText(input.value);
+      }
+    }
+  }
+});

@@ -1,0 +1,288 @@
+"""Writes of the surveys app: upload, variable mapping, import, and audited reads/exports.
+
+Every function that shows or writes survey data leaves an audit event in the same transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from synergy.core.audit import audit_record
+from synergy.core.models import Country, Organisation, User
+from synergy.surveys import storage
+from synergy.surveys.access import can_upload_for, can_write_dataset
+from synergy.surveys.childlabour import ChildLabourTable, child_labour_table
+from synergy.surveys.importing import (
+    ImportValidationError,
+    MappingError,
+    VariableMapping,
+    detect_format,
+    guess_mapping,
+    read_columns,
+    read_source,
+    standardise,
+)
+from synergy.surveys.models import DatasetStatus, Framework, SurveyDataset
+
+logger = logging.getLogger(__name__)
+
+
+@transaction.atomic
+def dataset_upload(
+    *,
+    actor: User,
+    organisation: Organisation,
+    name: str,
+    country: Country,
+    year: int,
+    filename: str,
+    chunks: Iterable[bytes],
+    size: int | None = None,
+) -> SurveyDataset:
+    """Store an uploaded file, read its column names and guess a mapping."""
+    if not can_upload_for(actor, organisation):
+        raise PermissionDenied("You may not upload surveys for this organisation")
+    try:
+        source_format = detect_format(filename)
+    except ValueError as exc:
+        raise ValidationError({"file": str(exc)}) from None
+    dataset = SurveyDataset(
+        name=name.strip(),
+        country=country,
+        year=year,
+        organisation=organisation,
+        uploaded_by=actor,
+        source_format=source_format,
+        original_filename=filename[-255:],
+    )
+    dataset.full_clean()
+    dataset.save()
+    try:
+        path = storage.save_source(dataset.pk, source_format, chunks)
+        columns = read_columns(path, source_format)
+    except ValueError as exc:
+        storage.delete_dataset_files(dataset.pk)
+        raise ValidationError({"file": str(exc)}) from None
+    except BaseException:
+        storage.delete_dataset_files(dataset.pk)
+        raise
+    dataset.source_columns = columns
+    dataset.mapping = guess_mapping(columns)
+    dataset.save(update_fields=["source_columns", "mapping"])
+    audit_record(
+        actor=actor,
+        action="upload",
+        obj=dataset,
+        organisation=organisation,
+        detail={"format": source_format, "bytes": size, "columns": len(columns)},
+    )
+    return dataset
+
+
+@transaction.atomic
+def dataset_start_import(
+    *, actor: User, dataset: SurveyDataset, mapping: dict[str, Any], framework: str
+) -> SurveyDataset:
+    """Save the mapping and framework, and queue the import."""
+    if not can_write_dataset(actor, dataset):
+        raise PermissionDenied("Only the uploading organisation's managers and analysts do this")
+    if dataset.is_pending:
+        raise ValidationError("This dataset is already being imported.")
+    if framework not in Framework.values:
+        raise ValidationError({"framework": f"Unknown framework {framework!r}"})
+    try:
+        parsed = VariableMapping.from_json(mapping)
+    except MappingError as exc:
+        raise ValidationError(str(exc)) from None
+    missing = sorted(
+        c
+        for c in [*parsed.columns.values(), *parsed.domains.values()]
+        if dataset.source_columns and c not in dataset.source_columns
+    )
+    if missing:
+        raise ValidationError(f"Not columns of this file: {', '.join(missing)}")
+    dataset.mapping = parsed.to_json()
+    dataset.framework = framework
+    dataset.status = DatasetStatus.QUEUED
+    dataset.errors = []
+    dataset.warnings = []
+    dataset.updated_at = timezone.now()
+    dataset.save(
+        update_fields=["mapping", "framework", "status", "errors", "warnings", "updated_at"]
+    )
+    audit_record(
+        actor=actor,
+        action="import_start",
+        obj=dataset,
+        organisation=dataset.organisation,
+        detail={"framework": framework, "variables": sorted(parsed.columns)},
+    )
+    dataset_id = dataset.pk
+
+    def enqueue() -> None:
+        from synergy.surveys.tasks import import_survey_dataset
+
+        import_survey_dataset.enqueue(dataset_id)
+
+    transaction.on_commit(enqueue)
+    return dataset
+
+
+def _finish(dataset_id: int, **fields: Any) -> None:
+    SurveyDataset.objects.filter(pk=dataset_id).update(updated_at=timezone.now(), **fields)
+
+
+def dataset_import_run(*, dataset_id: int) -> str:
+    """The import itself (run by the background task): validate every row of the file, then
+    write the standardised Parquet file, or nothing at all and the list of errors."""
+    dataset = SurveyDataset.objects.select_related("organisation").get(pk=dataset_id)
+    _finish(dataset_id, status=DatasetStatus.IMPORTING)
+    try:
+        mapping = VariableMapping.from_json(dataset.mapping)
+        source = read_source(
+            storage.source_path(dataset_id, dataset.source_format), dataset.source_format
+        )
+        frame, warnings = standardise(source, mapping)
+    except ImportValidationError as exc:
+        errors = [e.to_json() for e in exc.errors]
+        if exc.total > len(errors):
+            errors.append(
+                {
+                    "row": None,
+                    "column": "",
+                    "message": "",
+                    "text": f"… {exc.total - len(errors)} more",
+                }
+            )
+        return _fail(dataset, errors)
+    except (ValueError, OSError) as exc:
+        return _fail(dataset, [{"row": None, "column": "", "message": str(exc), "text": str(exc)}])
+    except Exception as exc:
+        logger.exception("Survey import %s failed", dataset_id)
+        text = f"Unexpected error ({type(exc).__name__}); the administrators can see the log."
+        return _fail(dataset, [{"row": None, "column": "", "message": text, "text": text}])
+    storage.write_data(dataset_id, frame)
+    with transaction.atomic():
+        _finish(
+            dataset_id,
+            status=DatasetStatus.READY,
+            row_count=len(frame),
+            warnings=warnings,
+            errors=[],
+        )
+        audit_record(
+            actor=None,
+            action="import",
+            obj=dataset,
+            organisation=dataset.organisation,
+            detail={"rows": len(frame), "status": DatasetStatus.READY},
+        )
+    return str(DatasetStatus.READY)
+
+
+def _fail(dataset: SurveyDataset, errors: list[dict[str, Any]]) -> str:
+    storage.data_path(dataset.pk).unlink(missing_ok=True)
+    with transaction.atomic():
+        _finish(dataset.pk, status=DatasetStatus.FAILED, errors=errors, row_count=0)
+        audit_record(
+            actor=None,
+            action="import",
+            obj=dataset,
+            organisation=dataset.organisation,
+            detail={"errors": len(errors), "status": DatasetStatus.FAILED},
+        )
+    return str(DatasetStatus.FAILED)
+
+
+def dataset_table(
+    *,
+    dataset: SurveyDataset,
+    framework: str | None = None,
+    by: Iterable[str] = (),
+    lonely_psu: str = "fail",
+) -> ChildLabourTable:
+    """The 8.7.1 table of a ready dataset (no audit: callers audit what they show)."""
+    if not dataset.is_ready:
+        raise ValidationError("This dataset has not been imported yet.")
+    frame = storage.read_data(dataset.pk)
+    return child_labour_table(
+        frame,
+        framework=framework or dataset.framework,
+        by=("sex", "age_group", *by),
+        lonely_psu=lonely_psu,
+        warnings=list(dataset.warnings or []),
+    )
+
+
+@transaction.atomic
+def dataset_record_view(*, actor: User, dataset: SurveyDataset, page: str) -> None:
+    audit_record(
+        actor=actor,
+        action="view",
+        obj=dataset,
+        organisation=dataset.organisation,
+        detail={"page": page},
+    )
+
+
+@dataclass(frozen=True)
+class Export:
+    content: bytes
+    content_type: str
+    filename: str
+
+
+EXPORT_FORMATS = ("csv", "xlsx", "sdmx")
+
+
+def m49_code(country: Country) -> str:
+    """The country's UN M49 code as the SDG database writes it (no leading zeros, "4" for
+    Afghanistan), or its ISO alpha-2 code if the numeric code is unknown."""
+    return str(int(country.numeric)) if country.numeric.isdigit() else country.iso2
+
+
+@transaction.atomic
+def dataset_export(
+    *,
+    actor: User,
+    dataset: SurveyDataset,
+    fmt: str,
+    framework: str | None = None,
+    lonely_psu: str = "fail",
+) -> Export:
+    from synergy.surveys import exports
+
+    if fmt not in EXPORT_FORMATS:
+        raise ValidationError({"format": f"Unknown format {fmt!r}"})
+    table = dataset_table(dataset=dataset, framework=framework, lonely_psu=lonely_psu)
+    stem = f"survey-{dataset.pk}-8.7.1-{table.framework}"
+    if fmt == "csv":
+        result = Export(
+            exports.table_to_csv(table).encode(), "text/csv; charset=utf-8", f"{stem}.csv"
+        )
+    elif fmt == "xlsx":
+        result = Export(
+            exports.table_to_xlsx(table, title=dataset.name),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            f"{stem}.xlsx",
+        )
+    else:
+        text = exports.table_to_sdmx_csv(
+            table, ref_area=m49_code(dataset.country), time_period=dataset.year
+        )
+        result = Export(text.encode(), "text/csv; charset=utf-8", f"{stem}-sdmx.csv")
+    audit_record(
+        actor=actor,
+        action="export",
+        obj=dataset,
+        organisation=dataset.organisation,
+        detail={"format": fmt, "framework": table.framework},
+    )
+    return result

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -83,6 +84,47 @@ class BrowserErrors:
                 "The browser reported errors:\n" + "\n".join(f"  - {m}" for m in unexpected),
                 pytrace=False,
             )
+
+
+class OneRequestAtATime:
+    """Make Django's live server run the application for one request at a time.
+
+    On SQLite the tests' database lives in memory, and the live server shares the test
+    thread's single connection with every request thread. A page whose htmx fragments load
+    together (the country report loads three) then drove one SQLite connection from several
+    threads at once: "database table is locked" at random, and once a CI run that never
+    finished. Connections are still accepted and read in threads (a speculative connection
+    that Chromium opens and never uses blocks nothing); only the application, and the
+    reading of its response, are serialised.
+    """
+
+    @staticmethod
+    def install() -> None:
+        from django.core.servers.basehttp import ThreadedWSGIServer
+        from django.test.testcases import LiveServerThread
+
+        class SerialAppServer(ThreadedWSGIServer):
+            def set_app(self, application: Any) -> None:
+                lock = threading.Lock()
+
+                def serial(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+                    with lock:
+                        result = application(environ, start_response)
+                        try:
+                            # Streamed bodies read the database too: read them here.
+                            return [b"".join(result)]
+                        finally:
+                            if hasattr(result, "close"):
+                                result.close()
+
+                super().set_app(serial)
+
+        LiveServerThread.server_class = SerialAppServer
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _serial_live_server() -> None:
+    OneRequestAtATime.install()
 
 
 @pytest.fixture

@@ -119,7 +119,7 @@ class OneRequestAtATime:
 
                 super().set_app(serial)
 
-        LiveServerThread.server_class = SerialAppServer
+        LiveServerThread.server_class = SerialAppServer  # type: ignore[attr-defined]
 
 
 @pytest.fixture(scope="session", autouse=True)

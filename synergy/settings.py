@@ -308,6 +308,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = VAR_DIR / "media"
+# Largest file a good practice may carry (pages and API), in megabytes. A proxy in front of
+# Synergy needs a body limit at least this large (nginx: client_max_body_size).
+KNOWLEDGE_ATTACHMENT_MAX_BYTES = envint("KNOWLEDGE_ATTACHMENT_MAX_MB", 20) * 1024 * 1024
 
 # --- Background tasks -----------------------------------------------------------------------
 # Tasks run in the database-backed worker (`synergy worker`); tests run them immediately.

@@ -3,7 +3,8 @@
 Practices: a published practice is readable by every signed-in user, and by anyone when an
 administrator opened the knowledge base to the public (KnowledgeSettings.public_access). A
 draft, submitted or reviewed practice exists only for its author and knowledge editors: 404
-for everyone else. Writing what one may read but not change is 403.
+for everyone else. Writing what one may read but not change is 403. A practice's attachments
+follow the practice.
 """
 
 from __future__ import annotations
@@ -13,7 +14,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from synergy.core.models import User
-from synergy.knowledge.models import Event, GoodPractice, KnowledgeSettings, Outcome, PracticeStatus
+from synergy.knowledge.models import (
+    Event,
+    GoodPractice,
+    KnowledgeSettings,
+    Outcome,
+    PracticeAttachment,
+    PracticeStatus,
+)
 from synergy.knowledge.services import (
     can_edit_event,
     can_edit_outcome,
@@ -53,6 +61,20 @@ def access_practice(
     if write and not can_edit_practice(user, practice):
         raise PermissionDenied("Only its author (while a draft) and knowledge editors edit this")
     return practice
+
+
+def access_attachment(
+    user: User | AnonymousUser, practice_id: int, attachment_id: int, *, write: bool = False
+) -> PracticeAttachment:
+    """An attachment of a practice, for whoever may read the practice (``write``: edit it).
+    404 as for the practice, and for an attachment of another practice."""
+    practice = access_practice(user, practice_id, write=write)
+    try:
+        attachment = PracticeAttachment.objects.get(pk=attachment_id, practice=practice)
+    except (PracticeAttachment.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such attachment") from None
+    attachment.practice = practice
+    return attachment
 
 
 def access_event(user: User, event_id: int, *, write: bool = False) -> Event:

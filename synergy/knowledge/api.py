@@ -1,4 +1,5 @@
-"""API of the knowledge base: good practices (with their workflow), events and outcomes.
+"""API of the knowledge base: good practices (with their workflow and attachments), events and
+outcomes.
 
 Published practices can be read without signing in when an administrator allows it
 (KnowledgeSettings.public_access); everything else needs a token or a session.
@@ -11,15 +12,24 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema, Status
+from django.http import FileResponse, Http404, HttpRequest
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from synergy.api.auth import token_or_session
 from synergy.core.models import Country, IloRegion, Organisation, User
 from synergy.core.pagination import Pagination
 from synergy.knowledge import search, selectors, services
-from synergy.knowledge.access import access_event, access_outcome, access_practice, can_read
+from synergy.knowledge.access import (
+    access_attachment,
+    access_event,
+    access_outcome,
+    access_practice,
+    can_read,
+)
 from synergy.knowledge.models import (
     CountryRole,
     EventKind,
@@ -28,6 +38,7 @@ from synergy.knowledge.models import (
     FollowUpStatus,
     GoodPractice,
     OutcomeKind,
+    PracticeAttachment,
     ReviewAction,
     TargetGroup,
     Theme,
@@ -91,6 +102,27 @@ class AssessmentOut(Schema):
     evidence: str
 
 
+class AttachmentOut(Schema):
+    id: int
+    title: str
+    filename: str = Field(..., description="The name the download is saved under")
+    content_type: str
+    size: int | None = Field(..., description="Bytes; null when the file is missing")
+    uploaded_at: datetime
+    download_url: str
+
+    @staticmethod
+    def resolve_filename(obj: PracticeAttachment) -> str:
+        return obj.download_name
+
+    @staticmethod
+    def resolve_download_url(obj: PracticeAttachment) -> str:
+        return reverse(
+            "api:knowledge_attachment_file",
+            kwargs={"practice_id": obj.practice_id, "attachment_id": obj.pk},
+        )
+
+
 class PracticeOut(PracticeListOut):
     background: str
     action: str
@@ -107,6 +139,7 @@ class PracticeOut(PracticeListOut):
     evidence_level: str
     assessments: list[AssessmentOut]
     published_at: datetime | None
+    attachments: list[AttachmentOut]
     allowed_actions: list[str] = []
 
     @staticmethod
@@ -120,6 +153,10 @@ class PracticeOut(PracticeListOut):
     @staticmethod
     def resolve_organisations(obj: GoodPractice) -> list[int]:
         return [o.pk for o in obj.organisations.all()]
+
+    @staticmethod
+    def resolve_attachments(obj: GoodPractice) -> list[PracticeAttachment]:
+        return list(obj.attachments.all())
 
     @staticmethod
     def resolve_assessments(obj: GoodPractice) -> list[dict[str, Any]]:
@@ -280,6 +317,70 @@ def transition_practice(request: HttpRequest, practice_id: int, payload: Transit
         actor=_user(request), practice=practice, action=payload.action, comment=payload.comment
     )
     return _detail(request, practice_id)
+
+
+# --- attachments ----------------------------------------------------------------------------
+
+
+@router.get(
+    "/practices/{practice_id}/attachments", response=list[AttachmentOut], auth=public_or_token
+)
+def list_attachments(request: HttpRequest, practice_id: int) -> Any:
+    practice = access_practice(_user(request), practice_id)
+    return practice.attachments.order_by("id")
+
+
+@router.post("/practices/{practice_id}/attachments", response={201: AttachmentOut})
+def upload_attachment(
+    request: HttpRequest,
+    practice_id: int,
+    file: File[UploadedFile],
+    title: Form[str] = "",
+) -> Status:
+    """Multipart upload: ``file`` and an optional ``title`` (the file's name otherwise)."""
+    practice = access_practice(_user(request), practice_id, write=True)
+    attachment = services.attachment_add(
+        actor=_user(request), practice=practice, file=file, title=title
+    )
+    return Status(201, attachment)
+
+
+@router.get(
+    "/practices/{practice_id}/attachments/{attachment_id}/file",
+    auth=public_or_token,
+    url_name="knowledge_attachment_file",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The file, as an attachment",
+                "content": {
+                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+                },
+            }
+        }
+    },
+)
+def download_attachment(request: HttpRequest, practice_id: int, attachment_id: int) -> Any:
+    attachment = access_attachment(_user(request), practice_id, attachment_id)
+    try:
+        handle = services.attachment_open(actor=_user(request), attachment=attachment)
+    except OSError:
+        raise Http404("The file is missing") from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.download_name,
+        content_type=attachment.content_type,
+    )
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@router.delete("/practices/{practice_id}/attachments/{attachment_id}", response={204: None})
+def delete_attachment(request: HttpRequest, practice_id: int, attachment_id: int) -> Status:
+    attachment = access_attachment(_user(request), practice_id, attachment_id, write=True)
+    services.attachment_delete(actor=_user(request), attachment=attachment)
+    return Status(204, None)
 
 
 # --- events and outcomes ----------------------------------------------------------------------

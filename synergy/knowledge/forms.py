@@ -4,9 +4,11 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from synergy.core.models import Country, IloRegion, Organisation, User
+from synergy.knowledge import attachments
 from synergy.knowledge.models import (
     CountryRole,
     Criterion,
@@ -131,6 +133,28 @@ class PracticeForm(forms.ModelForm[GoodPractice]):
         data["regions"] = list(data.get("regions") or [])
         data["languages"] = list(data.get("languages") or [])
         return data
+
+
+class AttachmentForm(forms.Form):
+    """The type and size are checked by services.attachment_add, whose errors name ``file``."""
+
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        required=False,
+        help_text=_("Leave empty to use the name of the file."),
+    )
+    file = forms.FileField(label=_("File"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        upload = self.fields["file"]
+        upload.widget.attrs["accept"] = attachments.accept_attribute()
+        upload.help_text = _("%(types)s; at most %(limit)s.") % {
+            "types": attachments.allowed_list(),
+            "limit": filesizeformat(settings.KNOWLEDGE_ATTACHMENT_MAX_BYTES),
+        }
+        _style(self)
 
 
 class AssessmentForm(forms.Form):

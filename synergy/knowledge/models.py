@@ -18,9 +18,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from synergy.core.models import Country, IloRegion, Organisation
+from synergy.knowledge import attachments
 
 
 class Theme(models.Model):
@@ -275,7 +277,9 @@ class PracticeSource(models.Model):
 
 
 class PracticeAttachment(models.Model):
-    """A file attached to a practice (a tool, a photo, a report)."""
+    """A file attached to a practice (a tool, a photo, a report). Stored under a random name
+    (see attachments.py) and served only by the download view, which checks that the visitor
+    may read the practice: never link to ``file.url``."""
 
     practice = models.ForeignKey(GoodPractice, on_delete=models.CASCADE, related_name="attachments")
     title = models.CharField(_("title"), max_length=200)
@@ -292,6 +296,26 @@ class PracticeAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def extension(self) -> str:
+        return attachments.extension_of(self.file.name or "")
+
+    @property
+    def content_type(self) -> str:
+        return attachments.content_type_of(self.file.name or "")
+
+    @property
+    def download_name(self) -> str:
+        return attachments.download_name(self.title, self.extension)
+
+    @cached_property
+    def size(self) -> int | None:
+        """Bytes in the storage; None when the file is missing there."""
+        try:
+            return int(self.file.size)
+        except (OSError, ValueError):
+            return None
 
 
 class Criterion(models.TextChoices):

@@ -3,6 +3,7 @@
 Who may do what (checked here as well as in access.py, so that the API and the pages agree):
 - any signed-in user creates a practice (as its author) and edits it while it is a draft;
 - knowledge editors and system administrators edit any practice, review and publish;
+- attachments: whoever may edit the practice adds and deletes them;
 - events and outcomes: knowledge editors, system administrators and whoever recorded the
   event.
 """
@@ -15,7 +16,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -24,6 +28,7 @@ from synergy.core import roles
 from synergy.core.audit import audit_record
 from synergy.core.errors import ImportRowError, StaleVersionError
 from synergy.core.models import Country, Role, User
+from synergy.knowledge import attachments
 from synergy.knowledge.importing import parse_publication
 from synergy.knowledge.models import (
     SECTION_FIELDS,
@@ -33,6 +38,7 @@ from synergy.knowledge.models import (
     GoodPractice,
     KnowledgeSettings,
     Outcome,
+    PracticeAttachment,
     PracticeCountry,
     PracticeRegion,
     PracticeReview,
@@ -289,6 +295,72 @@ def practice_verify(*, actor: User, practice: GoodPractice, on: date | None = No
     GoodPractice.objects.filter(pk=practice.pk).update(last_verified=practice.last_verified)
     audit_record(actor=actor, action="practice_verify", obj=practice)
     return practice
+
+
+# --- attachments ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def attachment_add(
+    *, actor: User, practice: GoodPractice, file: File[Any], title: str = ""
+) -> PracticeAttachment:
+    """Attach ``file`` to the practice. Whoever may edit the practice may attach files; the
+    type and size are checked here (see attachments.py), so the pages and the API agree."""
+    if not can_edit_practice(actor, practice):
+        raise PermissionDenied("Only its author (while a draft) and knowledge editors edit this")
+    ext = attachments.check_upload(file, max_bytes=settings.KNOWLEDGE_ATTACHMENT_MAX_BYTES)
+    size = file.size
+    title = title.strip() or attachments.default_title(file.name or "") or ext.upper()
+    attachment = PracticeAttachment(
+        practice=practice,
+        title=title,
+        file=File(file, name=attachments.storage_name(ext)),
+        uploaded_by=actor,
+    )
+    # Validate before save(): saving writes the file to the storage.
+    attachment.full_clean()
+    attachment.save()
+    audit_record(
+        actor=actor,
+        action="attachment_upload",
+        obj=practice,
+        detail={"attachment": attachment.pk, "type": ext, "size": size},
+    )
+    return attachment
+
+
+@transaction.atomic
+def attachment_delete(*, actor: User, attachment: PracticeAttachment) -> None:
+    """Delete the attachment and, once that is committed, its file."""
+    practice = attachment.practice
+    if not can_edit_practice(actor, practice):
+        raise PermissionDenied("Only its author (while a draft) and knowledge editors edit this")
+    storage, name, pk = attachment.file.storage, attachment.file.name, attachment.pk
+    attachment.delete()
+    audit_record(
+        actor=actor,
+        action="attachment_delete",
+        obj=practice,
+        detail={"attachment": pk, "type": attachments.extension_of(name or "")},
+    )
+    # After the commit: a rolled-back delete must still find its file.
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+@transaction.atomic
+def attachment_open(*, actor: User | AnonymousUser, attachment: PracticeAttachment) -> File[Any]:
+    """The attachment's file, open for reading, and an audit event saying who downloaded it.
+    The caller checked that ``actor`` may read the practice (access.access_attachment).
+    Raises OSError when the file is missing from the storage."""
+    handle = attachment.file.open("rb")
+    audit_record(
+        actor=actor if isinstance(actor, User) else None,
+        action="attachment_download",
+        obj=attachment.practice,
+        detail={"attachment": attachment.pk},
+    )
+    return handle
 
 
 # --- import ---------------------------------------------------------------------------------

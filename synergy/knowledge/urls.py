@@ -27,6 +27,21 @@ urlpatterns: list[URLPattern] = [
         views.practice_versions,
         name="knowledge-practice-versions",
     ),
+    path(
+        "practices/<int:practice_id>/attachments/",
+        views.attachment_upload,
+        name="knowledge-attachment-upload",
+    ),
+    path(
+        "practices/<int:practice_id>/attachments/<int:attachment_id>/",
+        views.attachment_download,
+        name="knowledge-attachment-download",
+    ),
+    path(
+        "practices/<int:practice_id>/attachments/<int:attachment_id>/delete/",
+        views.attachment_delete,
+        name="knowledge-attachment-delete",
+    ),
     path("themes/", views.theme_list, name="knowledge-theme-list"),
     path("themes/<slug:slug>/", views.theme_detail, name="knowledge-theme-detail"),
     path("countries/<str:iso2>/", views.country_detail, name="knowledge-country-detail"),

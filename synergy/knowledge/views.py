@@ -1,5 +1,5 @@
-"""Pages of the knowledge base: practices (list, brief, PDF, editing, workflow), themes,
-countries, events and their outcomes. Thin: parse, access, service, render."""
+"""Pages of the knowledge base: practices (list, brief, PDF, editing, workflow, attachments),
+themes, countries, events and their outcomes. Thin: parse, access, service, render."""
 
 from __future__ import annotations
 
@@ -13,21 +13,28 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from synergy.core.audit import audit_record
 from synergy.core.http import AuthedRequest
 from synergy.core.models import Country, IloRegion
 from synergy.knowledge import search, selectors, services
-from synergy.knowledge.access import access_event, access_outcome, access_practice, can_read
+from synergy.knowledge.access import (
+    access_attachment,
+    access_event,
+    access_outcome,
+    access_practice,
+    can_read,
+)
 from synergy.knowledge.forms import (
     AssessmentForm,
+    AttachmentForm,
     EventForm,
     OutcomeForm,
     PracticeForm,
@@ -176,14 +183,17 @@ def practice_detail(request: HttpRequest, practice_id: int) -> HttpResponse:
     practice = selectors.practice_detail_relations(practice_id)
     context = {
         "practice": practice,
+        "attachments": practice.attachments.all(),
         **_brief_context(request, practice),
         "similar": search.similar_practices(practice, request.user, limit=5),
     }
     if request.user.is_authenticated:
         user = request.user
+        can_edit = services.can_edit_practice(user, practice)
         context.update(
             {
-                "can_edit": services.can_edit_practice(user, practice),
+                "can_edit": can_edit,
+                "attachment_form": AttachmentForm() if can_edit else None,
                 "actions": services.allowed_actions(user, practice),
                 # Reviewers' comments are for the author and the editors, not every reader.
                 "reviews": practice.reviews.select_related("actor")
@@ -274,6 +284,70 @@ def practice_transition(request: AuthedRequest, practice_id: int) -> HttpRespons
     else:
         messages.success(request, str(ReviewAction(form.cleaned_data["action"]).label))
     return redirect("knowledge-practice-detail", practice_id=practice.pk)
+
+
+def _attachments_url(practice_id: int) -> str:
+    return reverse("knowledge-practice-detail", args=[practice_id]) + "#attachments"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attachment_upload(request: AuthedRequest, practice_id: int) -> HttpResponse:
+    """The practice's attachments with the upload form; the practice page posts here too, and
+    a refused upload comes back here with the reason next to the field."""
+    practice = access_practice(request.user, practice_id, write=True)
+    if request.method == "POST":
+        form = AttachmentForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.attachment_add(
+                    actor=request.user,
+                    practice=practice,
+                    file=form.cleaned_data["file"],
+                    title=form.cleaned_data["title"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Attachment added."))
+                return redirect(_attachments_url(practice.pk))
+    else:
+        form = AttachmentForm()
+    context = {
+        "practice": practice,
+        "attachments": practice.attachments.all(),
+        "attachment_form": form,
+        "can_edit": True,
+    }
+    return render(request, "knowledge/practice_attachments.html", context)
+
+
+@require_safe
+def attachment_download(request: HttpRequest, practice_id: int, attachment_id: int) -> FileResponse:
+    # No reader_required: whoever may not read the practice gets 404, not a sign-in page.
+    attachment = access_attachment(request.user, practice_id, attachment_id)
+    try:
+        handle = services.attachment_open(actor=request.user, attachment=attachment)
+    except OSError:
+        raise Http404("The file is missing") from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.download_name,
+        content_type=attachment.content_type,
+    )
+    # Drafts are private; keep every copy out of shared caches.
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@login_required
+@require_POST
+def attachment_delete(request: AuthedRequest, practice_id: int, attachment_id: int) -> HttpResponse:
+    attachment = access_attachment(request.user, practice_id, attachment_id, write=True)
+    services.attachment_delete(actor=request.user, attachment=attachment)
+    messages.success(request, _("Attachment deleted."))
+    return redirect(_attachments_url(practice_id))
 
 
 @login_required

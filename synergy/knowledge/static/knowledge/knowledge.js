@@ -1,4 +1,5 @@
-// Print and copy-link buttons of a good practice brief (no inline script: the CSP forbids it).
+// Print and copy-link buttons of a good practice brief, and confirmations before deleting
+// (no inline script: the CSP forbids it).
 document.addEventListener("click", (event) => {
   const print = event.target.closest("[data-print]");
   if (print) {
@@ -14,5 +15,13 @@ document.addEventListener("click", (event) => {
         navigator.clipboard.writeText(input.value);
       }
     }
+  }
+});
+
+// <form data-confirm="Question?">: ask before submitting (deleting an attachment).
+document.addEventListener("submit", (event) => {
+  const form = event.target.closest("form[data-confirm]");
+  if (form && !window.confirm(form.dataset.confirm)) {
+    event.preventDefault();
   }
 });

@@ -177,6 +177,15 @@ TEMPLATES = [
 DATABASE_URL = envsecret("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # PostgreSQL's default random_page_cost (4) models spinning disks; with the data in
+        # memory or on SSD the planner then hashes 200,000 activities rather than read them
+        # in order from a covering index (the 4W matrix: 113 ms against 38 ms). 1.1 is the
+        # value PostgreSQL's documentation suggests for SSD. Empty: keep the server's.
+        page_cost = os.environ.get("DATABASE_RANDOM_PAGE_COST", "1.1").strip()
+        if page_cost:
+            options = DATABASES["default"].setdefault("OPTIONS", {})
+            options["options"] = f"-c random_page_cost={float(page_cost)}"
 else:
     DATABASES = {
         "default": {

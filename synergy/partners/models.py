@@ -494,7 +494,22 @@ class Activity(Versioned):
                 include=["exploitation_form", "start_date", "end_date"],
                 name="activity_area_org",
             ),
-            models.Index(fields=["country", "start_date"], name="activity_country_start"),
+            # A period filter: the activities of one country that start before its end, with
+            # every column the matrix and the map group by, read from the index alone
+            # (otherwise 80,000 heap reads for a year of 200,000 activities: 130 -> 50 ms).
+            models.Index(
+                fields=["country", "start_date"],
+                include=[
+                    "end_date",
+                    "level",
+                    "intervention_type",
+                    "migration_stage",
+                    "organisation",
+                    "admin_area",
+                    "exploitation_form",
+                ],
+                name="activity_country_period",
+            ),
             models.Index(fields=["organisation", "start_date"], name="activity_org_start"),
         ]
         constraints = [

@@ -16,7 +16,6 @@ from typing import Any
 from django.core.cache import cache
 from django.db import connections
 from django.db.models import (
-    Case,
     Exists,
     IntegerField,
     OuterRef,
@@ -26,8 +25,8 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
-    When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 from synergy.core.models import AdminArea, Country, Organisation, User
@@ -297,29 +296,34 @@ def activity_state_token() -> str | None:
     return ActivityState.objects.filter(pk=1).values_list("token", flat=True).first()
 
 
-def _grouped(
-    pairs: QuerySet[Any], keys: Sequence[str], aggregate: str, token: str | None
-) -> list[tuple[Any, ...]]:
-    """Run ``SELECT keys, aggregate FROM (pairs) GROUP BY keys``; with a token, through the
-    cache, keyed on the token and the exact SQL and parameters."""
-    connection = connections[pairs.db]
-    qn = connection.ops.quote_name
-    sql, params = pairs.query.sql_with_params()
-    group = ", ".join(qn(k) for k in keys)
-    grouped = f"SELECT {group}, {aggregate} FROM ({sql}) pairs GROUP BY {group}"
+def _cached_rows(alias: str, sql: str, params: Sequence[Any], token: str | None) -> list[tuple]:
+    """Run ``sql``; with a token, through the cache, keyed on the token and the exact SQL and
+    parameters."""
+    connection = connections[alias]
     cache_key = ""
     if token is not None:
-        text = "\x00".join([token, connection.alias, grouped, repr(params)])
+        text = "\x00".join([token, connection.alias, sql, repr(params)])
         cache_key = "partners:grouped:" + hashlib.sha256(text.encode()).hexdigest()
         cached = cache.get(cache_key)
         if cached is not None:
             return list(cached)
     with connection.cursor() as cursor:
-        cursor.execute(grouped, params)
+        cursor.execute(sql, params)
         rows = [tuple(row) for row in cursor.fetchall()]
     if cache_key:
         cache.set(cache_key, rows, CACHE_SECONDS)
     return rows
+
+
+def _grouped(
+    pairs: QuerySet[Any], keys: Sequence[str], aggregate: str, token: str | None
+) -> list[tuple[Any, ...]]:
+    """Run ``SELECT keys, aggregate FROM (pairs) GROUP BY keys`` (cached under ``token``)."""
+    qn = connections[pairs.db].ops.quote_name
+    sql, params = pairs.query.sql_with_params()
+    group = ", ".join(qn(k) for k in keys)
+    grouped = f"SELECT {group}, {aggregate} FROM ({sql}) pairs GROUP BY {group}"
+    return _cached_rows(pairs.db, grouped, params, token)
 
 
 def _grouped_members(
@@ -440,18 +444,31 @@ def area_coverage(
     # The database counts distinct organisations per mapped area, so only one row per mapped
     # area reaches Python.
     rollup = [(a.pk, sorted(descendant_ids(areas, a.pk))) for a in shown]
-    target = Case(
-        *[When(admin_area_id__in=below, then=Value(pk)) for pk, below in rollup],
-        default=Value(None),
-        output_field=IntegerField(),
-    )
     qs = filter_activities(
         Activity.objects.all(), ActivityFilters(**{**filters.__dict__, "country": country}), areas
     )
-    pairs = (
-        qs.order_by().annotate(mapped_area=target).values_list("mapped_area", "organisation_id")
-    ).distinct()
-    counts = {key[0]: n for key, n in _grouped_counts(pairs, ["mapped_area"], token).items()}
+    # The distinct (area, organisation) pairs first, read in order from the covering index
+    # activity_area_org (tens of thousands of pairs from 200,000 activities), then each
+    # area rolled up to the mapped area it lies in: the CASE runs on the pairs, not on every
+    # activity (map query 63 -> 30 ms on the benchmark).
+    pairs = qs.order_by().values_list("admin_area_id", "organisation_id").distinct()
+    inner, params = pairs.query.sql_with_params()
+    qn = connections[pairs.db].ops.quote_name
+    whens: list[str] = []
+    case_params: list[Any] = []
+    for pk, below in rollup:
+        if below:
+            marks = ", ".join(["%s"] * len(below))
+            whens.append(f"WHEN p.{qn('admin_area_id')} IN ({marks}) THEN %s")
+            case_params += [*below, pk]
+    mapped = f"CASE {' '.join(whens)} ELSE NULL END" if whens else "NULL"
+    sql = (
+        f"SELECT m.mapped_area, COUNT(DISTINCT m.organisation_id) FROM ("
+        f"SELECT {mapped} AS mapped_area, p.{qn('organisation_id')} AS organisation_id "
+        f"FROM ({inner}) p) m GROUP BY m.mapped_area"
+    )
+    rows = _cached_rows(pairs.db, sql, [*case_params, *params], token)
+    counts = {mapped_area: int(n) for mapped_area, n in rows}
     # Country-wide (no area), or at the level of the filtered area itself.
     nationwide = counts.pop(None, 0)
     per_area = {int(pk): n for pk, n in counts.items()}
@@ -471,9 +488,19 @@ def countries_with_projects() -> QuerySet[Country]:
 
 
 def countries_with_activities() -> QuerySet[Country]:
-    return Country.objects.filter(
-        Exists(Activity.objects.filter(country_id=OuterRef("pk")))
-    ).order_by("name")
+    """The countries that have activities.
+
+    A recursive query that jumps from one country code to the next in the country index
+    (one probe per country): EXISTS per country became, on PostgreSQL, a semi-join reading
+    every activity (25 ms for 200,000), and DISTINCT reads them all too."""
+    table = Activity._meta.db_table
+    codes = f"""WITH RECURSIVE codes(code) AS (
+            SELECT MIN(country_id) FROM {table}
+            UNION ALL
+            SELECT (SELECT MIN(country_id) FROM {table} WHERE country_id > codes.code)
+            FROM codes WHERE codes.code IS NOT NULL)
+        SELECT code FROM codes WHERE code IS NOT NULL"""
+    return Country.objects.filter(pk__in=RawSQL(codes, [])).order_by("name")
 
 
 def implementing_organisations(project: Project) -> list[Organisation]:

@@ -348,3 +348,6 @@ LOGGING = {
 }
 
 API_PAGE_SIZE = 50
+# Long lists (a coordinator's children) count their matches up to this many, then say "more
+# than N": an exact count of a million rows costs more than the page (synergy.core.paging).
+LIST_COUNT_CAP = int(os.environ.get("LIST_COUNT_CAP", "1000"))

@@ -74,12 +74,17 @@ def name_search_q(text: str) -> Q:
     """Children whose name has, for every word of ``text``, the same word or a word that
     sounds alike (blind index: exact or phonetic digest)."""
     condition = Q()
+    tokens = ChildNameToken.objects.values("child_id")
     for word in crypto.name_tokens(text):
-        digests = [
-            crypto.blind_index(word, purpose="word"),
-            crypto.blind_index(crypto.phonetic(word), purpose="word-ph"),
-        ]
-        condition &= Q(pk__in=ChildNameToken.objects.filter(digest__in=digests).values("child_id"))
+        # Each digest with its kind, and the two kinds as a UNION ALL: each part is then read
+        # from the covering (kind, digest, child) index alone. A digest without its kind, or
+        # the two ORed, made PostgreSQL read the token table itself (75-150 ms for a name
+        # that 12,000 of a million children share).
+        same = tokens.filter(kind="exact", digest=crypto.blind_index(word, purpose="word"))
+        alike = tokens.filter(
+            kind="phonetic", digest=crypto.blind_index(crypto.phonetic(word), purpose="word-ph")
+        )
+        condition &= Q(pk__in=same.union(alike, all=True))
     return condition
 
 

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from synergy.core import roles
 from synergy.core.http import AuthedRequest
 from synergy.core.models import AdminArea, Organisation
+from synergy.core.paging import CappedPaginator
 from synergy.monitoring import selectors, services
 from synergy.monitoring.access import (
     access_child,
@@ -78,7 +79,7 @@ def child_list(request: AuthedRequest) -> HttpResponse:
         area=filters["area"],
         project=filters["project"],
     )
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
         **filters,
@@ -426,7 +427,7 @@ def _child_url(child: Child) -> str:
 def referral_inbox(request: AuthedRequest) -> HttpResponse:
     """Referrals received by the user's organisations (for providers) and sent by them."""
     status = request.GET.get("status", "")
-    received = Paginator(
+    received = CappedPaginator(
         selectors.referrals_received(user=request.user, status=status), PAGE_SIZE
     ).get_page(request.GET.get("page"))
     rows = [(r, selectors.referral_for_provider(r)) for r in received.object_list]

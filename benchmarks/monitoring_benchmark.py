@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import gc
 import io
 import os
 import random
@@ -474,6 +475,21 @@ def generate(children: int, chunk_size: int, base: dict[str, Any]) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
+def gc_pauses(threshold_ms: float) -> None:
+    """Print every garbage collection that takes longer than ``threshold_ms``."""
+    started: list[float] = []
+
+    def callback(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            started[:] = [time.perf_counter()]
+        elif started:
+            ms = (time.perf_counter() - started[0]) * 1000
+            if ms >= threshold_ms:
+                print(f"    (gc generation {info['generation']}: {ms:.0f} ms)")
+
+    gc.callbacks.append(callback)
+
+
 def timed(label: str, fn: Callable[[], Any], runs: int, target_ms: float | None) -> list[float]:
     fn()  # warm caches and connections
     samples = []
@@ -491,7 +507,7 @@ def timed(label: str, fn: Callable[[], Any], runs: int, target_ms: float | None)
     return samples
 
 
-def measure_pages(base: dict[str, Any], runs: int) -> None:
+def measure_pages(base: dict[str, Any], runs: int, freeze: bool = False) -> None:
     from django.test import Client
     from django.urls import reverse
 
@@ -536,8 +552,16 @@ def measure_pages(base: dict[str, Any], runs: int) -> None:
             f"{children}?q={name}&status=withdrawn",
         ),
     ]
-    for label, user_key, url in cases:
-        timed(label, page(user_key, url), runs, 100)
+    pages = [(label, page(user_key, url)) for label, user_key, url in cases]
+    if freeze:
+        # As `synergy serve` does after its first requests: what the warm-up loaded
+        # (templates, URL resolvers, translations) leaves the collector's sight.
+        for _label, get in pages:
+            get()
+        gc.collect()
+        gc.freeze()
+    for label, get in pages:
+        timed(label, get, runs, 100)
 
 
 def measure_reports(base: dict[str, Any], runs: int) -> None:
@@ -767,14 +791,28 @@ def main() -> None:
     parser.add_argument("--skip-generate", action="store_true")
     parser.add_argument("--only", default="pages,reports,import,dedup")
     parser.add_argument("--import-path", choices=("batch", "services"), default="batch")
+    parser.add_argument(
+        "--gc-freeze",
+        action="store_true",
+        help="gc.freeze() after start-up and after the pages' warm-up, as `synergy serve` "
+        "does: full collections then skip those objects (otherwise pauses of ~250 ms)",
+    )
+    parser.add_argument(
+        "--gc-report", action="store_true", help="print the pauses of full collections"
+    )
     args = parser.parse_args()
     setup(args.database)
     base = base_data()
+    if args.gc_freeze:
+        gc.collect()
+        gc.freeze()
+    if args.gc_report:
+        gc_pauses(threshold_ms=20)
     if not args.skip_generate:
         generate(args.children, args.chunk, base)
     steps = set(args.only.split(","))
     if "pages" in steps:
-        measure_pages(base, args.runs)
+        measure_pages(base, args.runs, freeze=args.gc_freeze)
     if "reports" in steps:
         measure_reports(base, args.runs)
     if "dedup" in steps and args.dedup_children:

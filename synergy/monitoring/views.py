@@ -85,10 +85,14 @@ def child_list(request: AuthedRequest) -> HttpResponse:
         **filters,
         "statuses": Status.choices,
         "sexes": Sex.choices,
+        # Plain values, not model instances: a country has a thousand areas or more, and
+        # each page would otherwise leave them for the garbage collector.
         "areas": AdminArea.objects.filter(
             country_id__in=selectors.children_for(request.user).values("country_id")
-        ).order_by("code"),
-        "projects": Project.objects.order_by("code"),
+        )
+        .order_by("code")
+        .values("code", "name"),
+        "projects": Project.objects.order_by("code").values("code"),
         "can_register": bool(selectors.writable_organisation_ids(request.user)),
         "can_export": can_export(request.user),
     }

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import gc
 from typing import Any
 
 from django.conf import settings
@@ -18,12 +17,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         from waitress import serve
 
+        from synergy.core.gcwarmup import FreezeAfterWarmUp, freeze_now
         from synergy.wsgi import application
 
-        # Move everything loaded at start-up out of the garbage collector's sight: full
-        # collections over Django's start-up objects otherwise add 40-80 ms pauses to requests.
-        gc.collect()
-        gc.freeze()
+        # Out of the garbage collector's sight: what start-up loaded, then what the first
+        # requests loaded (see synergy.core.gcwarmup).
+        freeze_now()
 
         url = f"http://{options['host']}:{options['port']}/"
         self.stdout.write(
@@ -31,7 +30,7 @@ class Command(BaseCommand):
             f"{settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]})"
         )
         serve(
-            application,
+            FreezeAfterWarmUp(application),
             host=options["host"],
             port=options["port"],
             threads=options["threads"],

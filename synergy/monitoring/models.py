@@ -249,8 +249,9 @@ class Child(models.Model):
     photo = EncryptedBinaryField(_("photo"), null=True, blank=True)
     photo_content_type = models.CharField(max_length=40, blank=True)
     # Blind indexes (HMAC-SHA256 hex), never decrypted.
-    name_fp = models.CharField(max_length=64, db_index=True, editable=False)
-    phonetic_fp = models.CharField(max_length=64, db_index=True, editable=False)
+    # Indexed by child_dedup_name and child_dedup below (with the duplicate-search columns).
+    name_fp = models.CharField(max_length=64, editable=False)
+    phonetic_fp = models.CharField(max_length=64, editable=False)
 
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
@@ -297,7 +298,20 @@ class Child(models.Model):
             models.Index(fields=["organisation", "status"], name="child_org_status"),
             models.Index(fields=["country", "status"], name="child_country_status"),
             models.Index(fields=["case_worker", "next_followup_on"], name="child_worker_due"),
-            models.Index(fields=["phonetic_fp", "sex", "birth_year"], name="child_dedup"),
+            # The duplicate search (registration, import, dedup) finds candidates by exact or
+            # phonetic name with sex and birth year, and checks country, area and merge
+            # from the index alone: a common name has hundreds of records, which an import of
+            # 5,000 children read one by one from the table (5.6 of its 11 s).
+            models.Index(
+                fields=["name_fp", "sex", "birth_year"],
+                include=["id", "phonetic_fp", "country", "area", "organisation", "merged_into"],
+                name="child_dedup_name",
+            ),
+            models.Index(
+                fields=["phonetic_fp", "sex", "birth_year"],
+                include=["id", "name_fp", "country", "area", "organisation", "merged_into"],
+                name="child_dedup_sound",
+            ),
             # The child lists show the newest first: with this index a coordinator's page of
             # 25 among a million children is read in order, not sorted (375 -> 2 ms).
             models.Index(fields=["created_at", "id"], name="child_created"),

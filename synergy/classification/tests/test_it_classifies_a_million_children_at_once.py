@@ -1,8 +1,8 @@
-"""The survey module classifies 1,000,000 children per call; that must take well under 1 s."""
+"""The survey module classifies 1,000,000 children in one call, with the scalar engine's label
+for each. (Its speed is measured in benchmarks/survey_benchmark.py, not here.)"""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import numpy as np
@@ -14,7 +14,7 @@ N = 1_000_000
 
 
 @pytest.mark.parametrize("framework", ["icls-gpb", "mics"])
-def test_it_classifies_a_million_children_in_under_a_second(framework):
+def test_it_classifies_a_million_children_in_one_call(framework):
     rng = np.random.default_rng(2020)
     arrays: dict[str, Any] = {
         "age": rng.integers(3, 20, N).astype(float),
@@ -25,13 +25,14 @@ def test_it_classifies_a_million_children_in_under_a_second(framework):
         "night_work": rng.random(N) < 0.05,
         "other_wfcl": rng.random(N) < 0.01,
     }
-    best = float("inf")
-    for _ in range(2):  # best of two, so one scheduler hiccup on a shared machine does not fail
-        start = time.perf_counter()
-        labels = classify_arrays(**arrays, framework=framework)
-        best = min(best, time.perf_counter() - start)
+    labels = classify_arrays(**arrays, framework=framework)
     assert labels.shape == (N,)
-    assert best < 1.0, f"{best:.3f} s for {N:,} children"
+    # Child labour, hazardous work and the out-of-scope ages all occur at this size, and a
+    # random thousand children get the scalar engine's label.
+    assert {"OOS", "CL", "HAZ"} <= set(np.unique(labels).tolist())
+    for i in rng.choice(N, 1000, replace=False):
+        child = ChildInput(**{name: column[i].item() for name, column in arrays.items()})
+        assert labels[i] == classify(child, framework=framework).label, (i, child)
 
 
 def test_it_treats_a_missing_flag_as_not_reported():

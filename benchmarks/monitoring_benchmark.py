@@ -610,7 +610,12 @@ def measure_reports(base: dict[str, Any], runs: int) -> None:
 def import_csv(n: int) -> bytes:
     from synergy.monitoring.dedup import noisy_population
 
-    pop = noisy_population(n, organisations=1, seed=99, start_id=1, duplicate_share=0.0)
+    # Villages among those the generation created (chunks of 50,000 children: 1,250 areas),
+    # so that a file larger than a chunk still names known areas.
+    areas = min(max(n // 40, 10), 1250)
+    pop = noisy_population(
+        n, organisations=1, seed=99, start_id=1, duplicate_share=0.0, areas=areas
+    )
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(
@@ -880,4 +885,47 @@ running alongside; figures are single runs and noisy):
   SQLite, empty database: 6.6 s = 729 children/s (services path, 500 children: 45/s).
   EXTRAPOLATED from the 20,000 run, not run: 100,000 children into the 1M-children database
   ~ 3.5 minutes - about 25 times faster than the services path, but the 60 s target is NOT met.
+
+2026-12-02, same data regenerated (20 chunks, 14-20 s each: 6 minutes), quiet machine (load
+average 1-2, nothing else running), DEBUG=1. Before this session's changes, the same pages:
+child list coordinator status+sex 530-600 ms (page query 375 ms sorting 175,000 rows, exact
+count 183 ms), referral inbox 321-355 ms (exact count of 42,641 referrals 195 ms).
+
+After: children and referrals read newest first from (created_at, id) and (to_organisation,
+created_at, id) indexes; lists count at most LIST_COUNT_CAP (1,000) matches and say "more than
+N"; a name search reads its blind-index tokens from a covering (kind, digest) + child index as a
+UNION ALL of the two kinds; the child list's area and project choices as plain values; and
+--gc-freeze (as `synergy serve` does after start-up and after 100 warm-up requests). 30
+requests each:
+  referral inbox (provider, 42,641 referrals)          p50   32 ms  p95   41 ms   OK
+  work list (case worker)                              p50   54 ms  p95   64 ms   OK
+  child list, manager, status+sex                      p50   47 ms  p95   53 ms   OK
+  child list, manager, name search                     p50   69 ms  p95   79 ms   OK
+  child list, coordinator (1M), status+sex             p50   55 ms  p95   64 ms   OK
+  child list, coordinator (1M), area                   p50   54 ms  p95   64 ms   OK
+  child list, coordinator (1M), name search            p50  147 ms  p95  168 ms   OVER
+  child list, coordinator (1M), name+status            p50  155 ms  p95  184 ms   OVER
+  (The name is shared by 12,104 of the million children: the page sorts all of them.)
+Without --gc-freeze the same process pauses 150-300 ms in full garbage collections every few
+requests (gc callbacks measured), which puts p95 at 230-420 ms for every page.
+
+Reports (5 runs):
+  country withdrawn/prevented vs targets by sex (target_table)  p50 88 ms  p95 98 ms   OK (< 1 s)
+  the same by age group                                         p50 1249 ms
+  country report page (counts vs targets)                       p50 266 ms  p95 494 ms  OK
+    fragment ages 1.7 s, shares 6.4 s, usdol 18.6 s (was 32.2 s: the household figures no
+    longer build a dict of four sets per visit row, and the cyclic collector pauses while
+    they are built)                                             still far too slow
+  partner report page, everything inline                        p50 143 ms
+
+Deduplication of 100,000 children: load+decrypt 3.1 s, block+score 29.5 s, store 0.9 s: total
+33.5 s OK (< 60 s); precision 0.9809, recall 0.9963 (16,682 of 16,744 true pairs).
+
+Import, batch path, rolled back: the duplicate-candidate query now reads covering indexes
+(name or phonetic fingerprint, sex, birth year + id, country, area, organisation, merge):
+5,000 children 5.6 -> 1.0 s for that query. 20,000 children: 411 -> 675 children/s.
+  100,000 children (56,245 households, 100,000 visits), first run at this size: read + validate
+  3.6 s, write 135.5 s, total 139.0 s = 719 children/s   NOT MET (target < 60 s). Most of the
+  rest is Python building model objects (encryption, rules, audit) for bulk_create; meeting
+  the target needs a COPY-based writer like the generator's.
 """

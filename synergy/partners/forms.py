@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django import forms
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from synergy.core.models import AdminArea, Country, Organisation
@@ -204,23 +207,82 @@ class ParticipantForm(forms.Form):
         )
 
 
+# The largest count every database keeps in a PositiveIntegerField (PostgreSQL's integer).
+MAX_COUNT = 2_147_483_647
+# The four cells of a target row: (kind, sex) as "<kind>_<sex>" field names.
+TARGET_CELLS = tuple(f"{kind}_{sex}" for kind in TargetKind.values for sex in ("F", "M"))
+
+
+def _count_field(label: Any) -> forms.IntegerField:
+    return forms.IntegerField(label=label, min_value=0, max_value=MAX_COUNT, required=False)
+
+
 class TargetRowForm(forms.Form):
-    """One implementing partner's targets: children to withdraw and to prevent, by sex."""
+    """One implementing partner's targets: children to withdraw and to prevent, by sex, each
+    with an optional baseline (``<kind>_<sex>_baseline``).
+
+    A baseline is stored on its target's row (ProjectTarget.baseline) and that row needs the
+    target number, so a baseline without its target is refused, not dropped."""
 
     organisation = organisation_field()
-    withdraw_F = forms.IntegerField(label=_("withdraw, girls"), min_value=0, required=False)
-    withdraw_M = forms.IntegerField(label=_("withdraw, boys"), min_value=0, required=False)
-    prevent_F = forms.IntegerField(label=_("prevent, girls"), min_value=0, required=False)
-    prevent_M = forms.IntegerField(label=_("prevent, boys"), min_value=0, required=False)
+    withdraw_F = _count_field(_("withdraw, girls"))
+    withdraw_F_baseline = _count_field(_("baseline, withdraw, girls"))
+    withdraw_M = _count_field(_("withdraw, boys"))
+    withdraw_M_baseline = _count_field(_("baseline, withdraw, boys"))
+    prevent_F = _count_field(_("prevent, girls"))
+    prevent_F_baseline = _count_field(_("baseline, prevent, girls"))
+    prevent_M = _count_field(_("prevent, boys"))
+    prevent_M_baseline = _count_field(_("baseline, prevent, boys"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _style(self)
+        # Messages that name the field: a row has eight number boxes side by side. Set here,
+        # per request, so that they are translated into the user's language.
+        for cell in TARGET_CELLS:
+            for name in (cell, f"{cell}_baseline"):
+                field = self.fields[name]
+                named = {"field": capfirst(str(field.label))}
+                field.error_messages = {
+                    **field.error_messages,
+                    "invalid": gettext("%(field)s: enter a whole number.") % named,
+                    "min_value": gettext("%(field)s: enter 0 or more.") % named,
+                    "max_value": gettext("%(field)s: the number is too large.") % named,
+                }
+
+    def cells(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        """(target, baseline) bound fields, in the order of the row."""
+        return [(self[cell], self[f"{cell}_baseline"]) for cell in TARGET_CELLS]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for cell in TARGET_CELLS:
+            if cell in self.errors:  # a bad target already has its own message
+                continue
+            if cleaned.get(f"{cell}_baseline") is not None and cleaned.get(cell) is None:
+                self.add_error(
+                    f"{cell}_baseline",
+                    gettext(
+                        "%(field)s: a baseline is kept only with its target. "
+                        "Enter “%(target)s” as well."
+                    )
+                    % {
+                        "field": capfirst(str(self.fields[f"{cell}_baseline"].label)),
+                        "target": capfirst(str(self.fields[cell].label)),
+                    },
+                )
+        return cleaned
 
     def data_rows(self) -> list[services.TargetData]:
         d = self.cleaned_data
         return [
-            services.TargetData(d["organisation"], kind, sex, d[f"{kind}_{sex}"])
+            services.TargetData(
+                d["organisation"],
+                kind,
+                sex,
+                d[f"{kind}_{sex}"],
+                baseline=d.get(f"{kind}_{sex}_baseline"),
+            )
             for kind in TargetKind.values
             for sex in ("F", "M")
             if d.get(f"{kind}_{sex}") is not None
@@ -248,7 +310,27 @@ def target_initial(project: Project) -> list[dict[str, Any]]:
     for t in project.targets.order_by("organisation__name", "pk"):
         row = rows.setdefault(t.organisation_id, {"organisation": t.organisation_id})
         row[f"{t.kind}_{t.sex}"] = t.number
+        row[f"{t.kind}_{t.sex}_baseline"] = t.baseline
     return list(rows.values())
+
+
+def with_recorded_actuals(
+    project: Project | None, rows: list[services.TargetData]
+) -> list[services.TargetData]:
+    """``rows`` with the achieved numbers (``actual``) the project already records for the
+    same partner, kind and sex. The page does not edit them, and the service replaces all of a
+    project's target rows: without this a save from the page would erase them."""
+    if project is None:
+        return rows
+    recorded = {
+        (organisation_id, kind, sex): actual
+        for organisation_id, kind, sex, actual in project.targets.filter(
+            actual__isnull=False
+        ).values_list("organisation_id", "kind", "sex", "actual")
+    }
+    return [
+        replace(row, actual=recorded.get((row.organisation.pk, row.kind, row.sex))) for row in rows
+    ]
 
 
 def kept_forms(formset: forms.BaseFormSet) -> list[Any]:

@@ -224,22 +224,58 @@ def activity_list(*, user: User, filters: ActivityFilters) -> QuerySet[Activity]
 
 
 def project_targets_table(project: Project) -> dict[str, object]:
-    """Targets by partner, kind and sex, with row and column totals, for the project page."""
-    rows: dict[int, dict[str, object]] = {}
+    """Targets by partner, kind and sex, with row and column totals, for the project page.
+
+    Each row and the totals have ``cells`` (targets, keyed ``<kind>_<sex>``, ``<kind>`` and,
+    for the totals, ``all``; a row's grand total is ``total``) and ``baselines`` under the same
+    keys. A baseline sum is shown only where every target it covers has a baseline (else
+    None): a total over some partners' baselines would read as the whole project's."""
+    rows: dict[int, dict[str, Any]] = {}
     totals: dict[str, int] = defaultdict(int)
+    # key -> [targets, baselines, baseline sum], per organisation and for the whole table
+    row_base: dict[int, dict[str, list[int]]] = defaultdict(_baseline_counts)
+    total_base = _baseline_counts()
     for t in project.targets.select_related("organisation").order_by("organisation__name"):
         row = rows.setdefault(
             t.organisation_id,
             {"organisation": t.organisation, "cells": defaultdict(int), "total": 0},
         )
-        cells = row["cells"]
-        assert isinstance(cells, defaultdict)
-        cells[f"{t.kind}_{t.sex}"] += t.number
-        row["total"] = int(str(row["total"])) + t.number
-        totals[f"{t.kind}_{t.sex}"] += t.number
-        totals[t.kind] += t.number
-        totals["all"] += t.number
-    return {"rows": list(rows.values()), "totals": totals}
+        row["total"] += t.number
+        for key in (f"{t.kind}_{t.sex}", t.kind, "all"):
+            if key != "all":  # a row's grand total is row["total"]
+                row["cells"][key] += t.number
+            totals[key] += t.number
+            for counts in (row_base[t.organisation_id][key], total_base[key]):
+                counts[0] += 1
+                if t.baseline is not None:
+                    counts[1] += 1
+                    counts[2] += t.baseline
+    for org_id, row in rows.items():
+        row["baselines"] = _complete_sums(row_base[org_id])
+    return {
+        "rows": list(rows.values()),
+        "totals": totals,
+        "baselines": _complete_sums(total_base),
+        "has_baselines": any(counts[1] for counts in total_base.values()),
+    }
+
+
+def _baseline_counts() -> defaultdict[str, list[int]]:
+    return defaultdict(lambda: [0, 0, 0])
+
+
+TARGET_TABLE_KEYS = (
+    *(f"{kind}_{sex}" for kind in TargetKind.values for sex in ("F", "M")),
+    *TargetKind.values,
+    "all",
+)
+
+
+def _complete_sums(counts: dict[str, list[int]]) -> dict[str, int | None]:
+    sums: dict[str, int | None] = dict.fromkeys(TARGET_TABLE_KEYS)
+    for key, (n, b, s) in counts.items():
+        sums[key] = s if n and b == n else None
+    return sums
 
 
 # ---------------------------------------------------------------------------------------------

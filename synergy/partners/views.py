@@ -336,7 +336,9 @@ def _project_form_page(request: AuthedRequest, project: Any | None) -> HttpRespo
             "countries": list(form.cleaned_data["countries"]),
             "areas": list(form.cleaned_data["areas"]),
             "participants": [f.data_row() for f in forms.kept_forms(participants)],
-            "targets": [row for f in forms.kept_forms(targets) for row in f.data_rows()],
+            "targets": forms.with_recorded_actuals(
+                project, [row for f in forms.kept_forms(targets) for row in f.data_rows()]
+            ),
         }
         try:
             if project is None:

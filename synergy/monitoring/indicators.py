@@ -64,6 +64,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
 from django.db.models import (
     Avg,
     Case,
@@ -78,8 +79,9 @@ from django.db.models import (
     QuerySet,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -417,9 +419,13 @@ class UsdolResult:
     members: dict[str, set[int]]  # figure key -> child ids behind it
 
 
-def usdol_indicators(scope: Scope, period: Period) -> UsdolResult:
+def usdol_indicators(scope: Scope, period: Period, *, with_members: bool = True) -> UsdolResult:
     """E1 (with its service-type breakdown), L1, POC1-4 and POH1-4 as defined in the module
-    docstring. A fixed number of queries (six) whatever the number of children."""
+    docstring. A fixed number of queries (six) whatever the number of children.
+
+    Without ``with_members`` (a report shows the figures only), the household figures are
+    counted by the database and their children are not collected: at a million children
+    that is most of the work."""
     members: dict[str, set[int]] = defaultdict(set)
     figures: list[Figure] = []
     # E1 by service type.
@@ -510,7 +516,7 @@ def usdol_indicators(scope: Scope, period: Period) -> UsdolResult:
             key="POC4",
         )
     )
-    figures.extend(_household_figures(scope, period, part, members))
+    figures.extend(_household_figures(scope, period, part, members, with_members))
     return UsdolResult(figures, dict(members))
 
 
@@ -575,51 +581,136 @@ def _fill_households(
                 h.low = True
 
 
-def _household_figures(
-    scope: Scope, period: Period, part: QuerySet[Child], members: dict[str, set[int]]
-) -> list[Figure]:
+POH_LABELS = (
+    ("POH1", _("Participant households with a child in child labour")),
+    ("POH2", _("Participant households with a child in hazardous child labour")),
+    ("POH3", _("Participant households with a child in other worst forms")),
+    ("POH4", _("Participant households whose children attend school regularly")),
+)
+POH_POINTS = (("intake", _("at intake")), ("end", _("at the end of the period")))
+
+
+@dataclass(frozen=True)
+class _HouseholdCounts:
+    households: int
+    cl: int
+    haz: int
+    wf: int
+    with_attendance: int
+    regular: int
+
+
+def _household_visits(period: Period, part: QuerySet[Child]) -> tuple[QuerySet[Visit], ...]:
+    """The participant households' intake visits, and their visits of the year to the end
+    of the period (of which each child's latest counts)."""
     household_ids = part.exclude(household__isnull=True).values("household_id")
     base = Visit.objects.filter(
         child__household_id__in=household_ids, child__merged_into__isnull=True
     )
-    intake = base.filter(kind=VisitKind.IDENTIFICATION, visit_date__lte=period.end).values_list(
-        "child_id", "child__household_id", "label", "worst_forms", "attendance_percent"
+    intake = base.filter(kind=VisitKind.IDENTIFICATION, visit_date__lte=period.end)
+    window = base.filter(
+        visit_date__gt=period.end - timedelta(days=365), visit_date__lte=period.end
     )
-    window = (
-        base.filter(visit_date__gt=period.end - timedelta(days=365), visit_date__lte=period.end)
-        .order_by("child_id", "visit_date", "pk")
-        .values_list(
-            "child_id", "child__household_id", "label", "worst_forms", "attendance_percent"
-        )
-    )
-    latest: dict[int, tuple[Any, ...]] = {}
-    for row in window:
-        latest[row[0]] = row  # ordered by date: the last one wins
+    return intake, window
+
+
+def _household_figures(
+    scope: Scope,
+    period: Period,
+    part: QuerySet[Child],
+    members: dict[str, set[int]],
+    with_members: bool = True,
+) -> list[Figure]:
+    intake, window = _household_visits(period, part)
+    if with_members:
+        counts = _household_counts_in_python(intake, window, members)
+    else:
+        counts = {
+            "intake": _household_counts_sql(intake),
+            "end": _household_counts_sql(window, latest=True),
+        }
     figures: list[Figure] = []
-    labels = (
-        ("POH1", _("Participant households with a child in child labour")),
-        ("POH2", _("Participant households with a child in hazardous child labour")),
-        ("POH3", _("Participant households with a child in other worst forms")),
-        ("POH4", _("Participant households whose children attend school regularly")),
-    )
-    for point, rows in (("intake", intake.iterator(chunk_size=20_000)), ("end", latest.values())):
-        state = _households_at(rows)
-        point_label = _("at intake") if point == "intake" else _("at the end of the period")
-        with_att = [h for h in state.values() if h.with_attendance]
-        for code, label in labels:
+    for point, point_label in POH_POINTS:
+        c = counts[point]
+        for code, label in POH_LABELS:
             key = f"{code}:{point}"
             if code == "POH4":
-                regular = [h for h in with_att if not h.low]
-                members[key] = {c for h in regular for c in h.children}
                 figures.append(
-                    Figure(code, f"{label} ({point_label})", len(regular), len(with_att), key=key)
+                    Figure(code, f"{label} ({point_label})", c.regular, c.with_attendance, key=key)
                 )
                 continue
-            attr = {"POH1": "cl", "POH2": "haz", "POH3": "wf"}[code]
-            hit = [h for h in state.values() if getattr(h, attr)]
-            members[key] = {c for h in hit for c in getattr(h, attr)}
-            figures.append(Figure(code, f"{label} ({point_label})", len(hit), len(state), key=key))
+            hit = {"POH1": c.cl, "POH2": c.haz, "POH3": c.wf}[code]
+            figures.append(Figure(code, f"{label} ({point_label})", hit, c.households, key=key))
     return figures
+
+
+def _household_counts_in_python(
+    intake: QuerySet[Visit], window: QuerySet[Visit], members: dict[str, set[int]]
+) -> dict[str, _HouseholdCounts]:
+    """The counts, and the children behind each figure in ``members`` (for the lists)."""
+    columns = ("child_id", "child__household_id", "label", "worst_forms", "attendance_percent")
+    latest: dict[int, tuple[Any, ...]] = {}
+    for row in window.order_by("child_id", "visit_date", "pk").values_list(*columns):
+        latest[row[0]] = row  # ordered by date: the last one wins
+    points = (
+        ("intake", intake.values_list(*columns).iterator(chunk_size=20_000)),
+        ("end", latest.values()),
+    )
+    counts: dict[str, _HouseholdCounts] = {}
+    for point, rows in points:
+        state = _households_at(rows)
+        with_att = [h for h in state.values() if h.with_attendance]
+        regular = [h for h in with_att if not h.low]
+        members[f"POH4:{point}"] = {c for h in regular for c in h.children}
+        for code, attr in (("POH1", "cl"), ("POH2", "haz"), ("POH3", "wf")):
+            members[f"{code}:{point}"] = {c for h in state.values() for c in getattr(h, attr)}
+        counts[point] = _HouseholdCounts(
+            households=len(state),
+            cl=sum(1 for h in state.values() if h.cl),
+            haz=sum(1 for h in state.values() if h.haz),
+            wf=sum(1 for h in state.values() if h.wf),
+            with_attendance=len(with_att),
+            regular=len(regular),
+        )
+    return counts
+
+
+def _household_counts_sql(visits: QuerySet[Visit], *, latest: bool = False) -> _HouseholdCounts:
+    """The same counts as ``_household_counts_in_python``, computed by the database: one row
+    reaches Python instead of a row per visit (hundreds of thousands at a million children).
+    ``latest``: only each child's latest visit counts (by date, then id)."""
+    rows = visits.annotate(household=F("child__household_id"))
+    if latest:
+        rows = rows.annotate(
+            latest_first=Window(
+                RowNumber(),
+                partition_by=[F("child_id")],
+                order_by=[F("visit_date").desc(), F("pk").desc()],
+            )
+        )
+    columns = ["household", "label", "worst_forms", "attendance_percent"]
+    inner, params = (
+        rows.values(*columns, *(["latest_first"] if latest else []))
+        .order_by()
+        .query.sql_with_params()
+    )
+    labels = ", ".join(["%s"] * len(CHILD_LABOUR_LABELS))
+    per_household = f"""SELECT v.household,
+            MAX(CASE WHEN v.label IN ({labels}) THEN 1 ELSE 0 END) AS cl,
+            MAX(CASE WHEN v.label = %s THEN 1 ELSE 0 END) AS haz,
+            MAX(CASE WHEN v.worst_forms THEN 1 ELSE 0 END) AS wf,
+            MAX(CASE WHEN v.attendance_percent IS NOT NULL THEN 1 ELSE 0 END) AS att,
+            MAX(CASE WHEN v.attendance_percent < %s THEN 1 ELSE 0 END) AS low
+        FROM ({inner}) v {"WHERE v.latest_first = 1" if latest else ""}
+        GROUP BY v.household"""
+    sql = f"""SELECT COUNT(*), COALESCE(SUM(h.cl), 0), COALESCE(SUM(h.haz), 0),
+            COALESCE(SUM(h.wf), 0), COALESCE(SUM(h.att), 0),
+            COALESCE(SUM(CASE WHEN h.att = 1 AND h.low = 0 THEN 1 ELSE 0 END), 0)
+        FROM ({per_household}) h"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*CHILD_LABOUR_LABELS, "HAZ", REGULAR_ATTENDANCE, *params])
+        row = cursor.fetchone()
+    return _HouseholdCounts(*(int(v) for v in row))
 
 
 # ---------------------------------------------------------------------------------------------

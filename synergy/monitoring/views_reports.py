@@ -121,7 +121,7 @@ def _report_context(request: AuthedRequest, scope: Scope, title: str) -> dict[st
         "sexes": indicators.SEXES,
     }
     if part == "usdol" or inline:
-        context["usdol"] = indicators.usdol_indicators(scope, period).figures
+        context["usdol"] = indicators.usdol_indicators(scope, period, with_members=False).figures
     if part == "shares" or inline:
         context["shares"] = indicators.support_shares(scope)
     if part == "ages" or inline:

@@ -157,6 +157,28 @@ class IndicatorScenarioTests(ScenarioCase):
         got = {k: (figures[k].numerator, figures[k].denominator) for k in expected}
         self.assertEqual(got, expected)
 
+    def test_the_report_counts_households_in_the_database_alike(self) -> None:
+        # The report page asks for figures only (counted by the database); the lists behind
+        # them collect the children in Python. Both must give every figure alike.
+        later = Period(date(2025, 7, 1), date(2025, 12, 31))
+        for scope in (Scope(organisation_id=self.partner_a.pk), Scope(country_id="NP")):
+            for period in (H1_2025, later):
+                listed = indicators.usdol_indicators(scope, period).figures
+                counted = indicators.usdol_indicators(scope, period, with_members=False).figures
+                self.assertEqual(
+                    [(x.key, x.numerator, x.denominator) for x in counted],
+                    [(x.key, x.numerator, x.denominator) for x in listed],
+                )
+        poh = {
+            x.key: (x.numerator, x.denominator)
+            for x in indicators.usdol_indicators(
+                Scope(organisation_id=self.partner_a.pk), H1_2025, with_members=False
+            ).figures
+            if x.code == "POH2" or x.code == "POH4"
+        }
+        self.assertEqual(poh["POH2:intake"], (2, 3))
+        self.assertEqual(poh["POH4:end"], (2, 3))
+
     def test_it_applies_the_six_month_window(self) -> None:
         scope = Scope(organisation_id=self.partner_a.pk)
         later = Period(date(2025, 7, 1), date(2025, 12, 31))

@@ -198,6 +198,12 @@ class IndicatorScenarioTests(ScenarioCase):
             (shares["NO_LONGER_CL"].numerator, shares["NO_LONGER_CL"].denominator), (2, 3)
         )
         self.assertEqual(shares["NO_LONGER_CL"].percent, 66.7)
+        # The report counts in the database; the list behind the figure collects the children
+        # in Python: the same children either way.
+        behind = indicators.children_behind(
+            user=self.alice, scope=Scope(organisation_id=self.partner_a.pk), key="NO_LONGER_CL"
+        )
+        self.assertEqual(behind.count(), shares["NO_LONGER_CL"].numerator)
 
     def test_it_lists_the_children_behind_a_figure_within_the_users_scope(self) -> None:
         scope = Scope(organisation_id=self.partner_a.pk)

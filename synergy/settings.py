@@ -351,3 +351,6 @@ API_PAGE_SIZE = 50
 # Long lists (a coordinator's children) count their matches up to this many, then say "more
 # than N": an exact count of a million rows costs more than the page (synergy.core.paging).
 LIST_COUNT_CAP = int(os.environ.get("LIST_COUNT_CAP", "1000"))
+# Uploaded import files hold children's personal data (encrypted): a file that was never
+# imported, and the record of one that was, is deleted after this many hours.
+IMPORT_UPLOAD_RETENTION_HOURS = int(os.environ.get("IMPORT_UPLOAD_RETENTION_HOURS", "72"))

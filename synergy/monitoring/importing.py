@@ -39,7 +39,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -1364,6 +1364,9 @@ def job_create(*, actor: User, organisation: Organisation, filename: str, data: 
 
     from synergy.monitoring import crypto
 
+    # Uploads nobody went on with are removed as new ones arrive (and by
+    # `synergy monitoring purge-uploads`), so that no personal data lingers on disk.
+    jobs_purge()
     fmt = source_format(filename)
     table = read_table(data, fmt)
     job = ImportJob(
@@ -1379,6 +1382,60 @@ def job_create(*, actor: User, organisation: Organisation, filename: str, data: 
     _write_atomic(_job_dir(job.id) / "source.enc", crypto.encrypt_bytes(data).encode("ascii"))
     job_save(job)
     return job
+
+
+# A job whose import is under way is never purged, however old.
+ACTIVE_JOB_STATUSES = ("queued", "importing")
+
+
+def jobs_purge(*, now: datetime | None = None) -> int:
+    """Delete the uploads (encrypted personal data) and records of import jobs older than
+    IMPORT_UPLOAD_RETENTION_HOURS that are not under way: files that were checked but never
+    imported, failed imports, and the records of finished ones. Returns how many went."""
+    import shutil
+
+    from django.conf import settings
+
+    root = jobs_dir()
+    if not root.is_dir():
+        return 0
+    now = now or timezone.now()
+    cutoff = now - timedelta(hours=settings.IMPORT_UPLOAD_RETENTION_HOURS)
+    removed = 0
+    for folder in root.iterdir():
+        if not folder.is_dir():
+            continue
+        job = job_get(folder.name) if _is_job_id(folder.name) else None
+        if job is not None and job.status in ACTIVE_JOB_STATUSES:
+            continue
+        created = _job_created(job, folder)
+        if created is not None and created < cutoff:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
+    return removed
+
+
+def _is_job_id(name: str) -> bool:
+    import uuid
+
+    try:
+        return str(uuid.UUID(name)) == name
+    except ValueError:
+        return False
+
+
+def _job_created(job: ImportJob | None, folder: Path) -> datetime | None:
+    """When the job was created; for a folder without a readable record (an interrupted
+    upload), when the folder was last written."""
+    if job is not None and job.created_at:
+        try:
+            return datetime.fromisoformat(job.created_at)
+        except ValueError:
+            pass
+    try:
+        return datetime.fromtimestamp(folder.stat().st_mtime, tz=UTC)
+    except OSError:
+        return None
 
 
 def job_check(job: ImportJob, mapping_data: dict[str, Any] | str) -> Plan | None:

@@ -64,8 +64,16 @@ class PracticeSourceInline(admin.TabularInline[PracticeSource, Any]):
 
 
 class PracticeAttachmentInline(admin.TabularInline[PracticeAttachment, Any]):
+    """Read-only: files are added through the practice page and the API, which check their
+    type and size and store them under a random name (knowledge.attachments)."""
+
     model = PracticeAttachment
     extra = 0
+    fields = ["title", "uploaded_by", "uploaded_at"]
+    readonly_fields = ["title", "uploaded_by", "uploaded_at"]
+
+    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
 
 
 class PracticeReviewInline(admin.TabularInline[PracticeReview, Any]):

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -17,4 +17,12 @@ class KnowledgeConfig(AppConfig):
 
         post_migrate.connect(
             schema.post_migrate_handler, sender=self, dispatch_uid="knowledge-search-index"
+        )
+        from synergy.knowledge.models import PracticeAttachment
+        from synergy.knowledge.signals import remove_attachment_file
+
+        post_delete.connect(
+            remove_attachment_file,
+            sender=PracticeAttachment,
+            dispatch_uid="knowledge-attachment-file",
         )

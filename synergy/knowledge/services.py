@@ -331,11 +331,11 @@ def attachment_add(
 
 @transaction.atomic
 def attachment_delete(*, actor: User, attachment: PracticeAttachment) -> None:
-    """Delete the attachment and, once that is committed, its file."""
+    """Delete the attachment and, once that is committed, its file (knowledge.signals)."""
     practice = attachment.practice
     if not can_edit_practice(actor, practice):
         raise PermissionDenied("Only its author (while a draft) and knowledge editors edit this")
-    storage, name, pk = attachment.file.storage, attachment.file.name, attachment.pk
+    name, pk = attachment.file.name, attachment.pk
     attachment.delete()
     audit_record(
         actor=actor,
@@ -343,9 +343,6 @@ def attachment_delete(*, actor: User, attachment: PracticeAttachment) -> None:
         obj=practice,
         detail={"attachment": pk, "type": attachments.extension_of(name or "")},
     )
-    # After the commit: a rolled-back delete must still find its file.
-    if name:
-        transaction.on_commit(lambda: storage.delete(name))
 
 
 @transaction.atomic

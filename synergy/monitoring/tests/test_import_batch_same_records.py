@@ -157,7 +157,7 @@ class BatchImportTests(f.MonitoringTestCase):
             ],
         }
 
-    def run_path(self, *, batch: bool) -> dict[str, Any]:
+    def run_path(self, *, batch: bool, csv: str = CSV) -> dict[str, Any]:
         last = {
             "child": Child.objects.order_by("-pk").values_list("pk", flat=True).first() or 0,
             "household": Household.objects.order_by("-pk").values_list("pk", flat=True).first()
@@ -165,7 +165,7 @@ class BatchImportTests(f.MonitoringTestCase):
             "visit": Visit.objects.order_by("-pk").values_list("pk", flat=True).first() or 0,
             "audit": AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0,
         }
-        table = importing.read_table(CSV.encode(), "csv")
+        table = importing.read_table(csv.encode(), "csv")
         plan = importing.plan_import(
             table, importing.parse_mapping(MAPPING, table.columns), organisation=self.partner_a
         )
@@ -201,3 +201,42 @@ class BatchImportTests(f.MonitoringTestCase):
         for part in one_by_one:
             with self.subTest(part=part):
                 self.assertEqual(batch[part], one_by_one[part])
+
+    def test_it_flags_the_same_candidates_whatever_is_known_of_birth_years(self) -> None:
+        # Existing: no birth year at all; born 2010; born 2013. In the file: born 2013, and
+        # aged 15 (born about 2011). A candidate's birth year may differ by one year at most;
+        # one without a birth year is a candidate for everyone.
+        unknown = f.child(
+            self.charlie, self.partner_b, first_name="Sita", last_name="Lama", date_of_birth=None
+        )
+        older = f.child(
+            self.charlie,
+            self.partner_b,
+            first_name="Sita",
+            last_name="Lama",
+            date_of_birth=date(2010, 2, 2),
+        )
+        same = f.child(
+            self.charlie,
+            self.partner_b,
+            first_name="Sita",
+            last_name="Lama",
+            date_of_birth=date(2013, 9, 9),
+        )
+        self.assertIsNone(unknown.birth_year)
+        csv = (
+            "hh,head,first,last,sex,dob,age,risk,project,visit,kind,hours,hazard,attendance,ref\n"
+            "H1,Hari Lama,Sita,Lama,F,2013-05-01,,,,,,,,,C1\n"
+            "H2,Maya Lama,Sita,Lama,F,,15,,,,,,,,C2\n"
+        )
+        one_by_one = self.run_path(batch=False, csv=csv)
+        batch = self.run_path(batch=True, csv=csv)
+        born_in_file = [c[5] for c in one_by_one["children"]]
+        self.assertEqual(born_in_file[0], 2013)
+        self.assertIn(born_in_file[1], (2010, 2011))
+        old_flags = {(flag[0], flag[1][1]) for flag in one_by_one["flags"] if flag[1][0] == "old"}
+        # Not (0, older): 2010 is three years from 2013; not (1, same): 2013 is two or three
+        # years from the estimate.
+        expected = {(0, unknown.pk), (0, same.pk), (1, unknown.pk), (1, older.pk)}
+        self.assertEqual(old_flags, expected)
+        self.assertEqual(batch["flags"], one_by_one["flags"])

@@ -12,9 +12,8 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
@@ -22,7 +21,7 @@ from ninja.pagination import paginate
 from synergy.api.auth import token_or_session
 from synergy.core.models import Country, IloRegion, Organisation, User
 from synergy.core.pagination import Pagination
-from synergy.knowledge import search, selectors, services
+from synergy.knowledge import downloads, search, selectors, services
 from synergy.knowledge.access import (
     access_attachment,
     access_event,
@@ -362,18 +361,7 @@ def upload_attachment(
 )
 def download_attachment(request: HttpRequest, practice_id: int, attachment_id: int) -> Any:
     attachment = access_attachment(_user(request), practice_id, attachment_id)
-    try:
-        handle = services.attachment_open(actor=_user(request), attachment=attachment)
-    except OSError:
-        raise Http404("The file is missing") from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.download_name,
-        content_type=attachment.content_type,
-    )
-    patch_cache_control(response, private=True, no_store=True)
-    return response
+    return downloads.attachment_response(_user(request), attachment)
 
 
 @router.delete("/practices/{practice_id}/attachments/{attachment_id}", response={204: None})

@@ -13,10 +13,10 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from synergy.core.audit import audit_record
 from synergy.core.http import AuthedRequest
 from synergy.core.models import Country, IloRegion
-from synergy.knowledge import search, selectors, services
+from synergy.knowledge import downloads, search, selectors, services
 from synergy.knowledge.access import (
     access_attachment,
     access_event,
@@ -326,19 +326,7 @@ def attachment_upload(request: AuthedRequest, practice_id: int) -> HttpResponse:
 def attachment_download(request: HttpRequest, practice_id: int, attachment_id: int) -> FileResponse:
     # No reader_required: whoever may not read the practice gets 404, not a sign-in page.
     attachment = access_attachment(request.user, practice_id, attachment_id)
-    try:
-        handle = services.attachment_open(actor=request.user, attachment=attachment)
-    except OSError:
-        raise Http404("The file is missing") from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.download_name,
-        content_type=attachment.content_type,
-    )
-    # Drafts are private; keep every copy out of shared caches.
-    patch_cache_control(response, private=True, no_store=True)
-    return response
+    return downloads.attachment_response(request.user, attachment)
 
 
 @login_required

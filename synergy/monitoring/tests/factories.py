@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from datetime import date, timedelta
 from typing import Any
+
+from django.test import SimpleTestCase, override_settings
 
 from synergy.core.models import Organisation, Role, User
 from synergy.monitoring import services
@@ -12,6 +16,16 @@ from synergy.partners.models import Project
 from synergy.testing import BaseTestCase, make_user
 
 TODAY = date(2026, 11, 2)
+
+
+def use_temporary_media(case: SimpleTestCase) -> str:
+    """Point MEDIA_ROOT (import uploads, attachments) at a folder removed after the test."""
+    media = tempfile.mkdtemp(prefix="synergy-media-")
+    case.addCleanup(shutil.rmtree, media, ignore_errors=True)
+    override = override_settings(MEDIA_ROOT=media)
+    override.enable()
+    case.addCleanup(override.disable)
+    return media
 
 
 def household(actor: User, organisation: Organisation, **fields: Any) -> Household:

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from unittest import mock
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import override_settings
 from django.urls import reverse
 
 from synergy.core.errors import ImportRowError
@@ -42,11 +39,7 @@ MAPPING = {
 class ImportAllOrNothingTests(f.MonitoringTestCase):
     def setUp(self) -> None:
         super().setUp()
-        media = tempfile.mkdtemp(prefix="synergy-media-")
-        self.addCleanup(shutil.rmtree, media, ignore_errors=True)
-        override = override_settings(MEDIA_ROOT=media)
-        override.enable()
-        self.addCleanup(override.disable)
+        f.use_temporary_media(self)
 
     def test_it_names_each_bad_line_and_column(self) -> None:
         table = importing.read_table(CSV.encode(), "csv")

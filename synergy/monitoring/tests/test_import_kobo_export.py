@@ -4,13 +4,10 @@ through the pages: every rule holds (encryption, classification, status, audit).
 from __future__ import annotations
 
 import io
-import shutil
-import tempfile
 from datetime import datetime
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.test import override_settings
 from django.urls import reverse
 from openpyxl import Workbook
 
@@ -90,11 +87,7 @@ def _csv() -> bytes:
 class ImportKoboTests(f.MonitoringTestCase):
     def setUp(self) -> None:
         super().setUp()
-        media = tempfile.mkdtemp(prefix="synergy-media-")
-        self.addCleanup(shutil.rmtree, media, ignore_errors=True)
-        override = override_settings(MEDIA_ROOT=media)
-        override.enable()
-        self.addCleanup(override.disable)
+        f.use_temporary_media(self)
 
     @classmethod
     def setUpTestData(cls) -> None:

@@ -4,8 +4,6 @@ retention period they are deleted unless their import is under way."""
 from __future__ import annotations
 
 import io
-import shutil
-import tempfile
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -24,11 +22,7 @@ CSV = b"hh,first,last,sex,age\nH1,Sita,Lama,F,12\n"
 class UploadRetentionTests(f.MonitoringTestCase):
     def setUp(self) -> None:
         super().setUp()
-        media = tempfile.mkdtemp(prefix="synergy-media-")
-        self.addCleanup(shutil.rmtree, media, ignore_errors=True)
-        override = override_settings(MEDIA_ROOT=media)
-        override.enable()
-        self.addCleanup(override.disable)
+        f.use_temporary_media(self)
 
     def upload(self) -> importing.ImportJob:
         return importing.job_create(

@@ -182,10 +182,16 @@ if DATABASE_URL:
         # memory or on SSD the planner then hashes 200,000 activities rather than read them
         # in order from a covering index (the 4W matrix: 113 ms against 38 ms). 1.1 is the
         # value PostgreSQL's documentation suggests for SSD. Empty: keep the server's.
-        page_cost = os.environ.get("DATABASE_RANDOM_PAGE_COST", "1.1").strip()
+        page_cost = envstr("DATABASE_RANDOM_PAGE_COST", "1.1").strip()
         if page_cost:
+            try:
+                cost = float(page_cost)
+            except ValueError:
+                raise ImproperlyConfigured(
+                    f"DATABASE_RANDOM_PAGE_COST must be a number, got {page_cost!r}"
+                ) from None
             options = DATABASES["default"].setdefault("OPTIONS", {})
-            options["options"] = f"-c random_page_cost={float(page_cost)}"
+            options["options"] = f"-c random_page_cost={cost}"
 else:
     DATABASES = {
         "default": {
@@ -350,7 +356,7 @@ LOGGING = {
 API_PAGE_SIZE = 50
 # Long lists (a coordinator's children) count their matches up to this many, then say "more
 # than N": an exact count of a million rows costs more than the page (synergy.core.paging).
-LIST_COUNT_CAP = int(os.environ.get("LIST_COUNT_CAP", "1000"))
+LIST_COUNT_CAP = envint("LIST_COUNT_CAP", 1000)
 # Uploaded import files hold children's personal data (encrypted): a file that was never
 # imported, and the record of one that was, is deleted after this many hours.
-IMPORT_UPLOAD_RETENTION_HOURS = int(os.environ.get("IMPORT_UPLOAD_RETENTION_HOURS", "72"))
+IMPORT_UPLOAD_RETENTION_HOURS = envint("IMPORT_UPLOAD_RETENTION_HOURS", 72)

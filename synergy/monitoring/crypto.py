@@ -175,6 +175,44 @@ def token_digests(*parts: str) -> list[tuple[str, str]]:
     return sorted(set(out))
 
 
+class NameIndexer:
+    """The blind indexes of many names under one key, each distinct word normalised, coded and
+    digested once: the same values as ``name_fingerprint``, ``phonetic_fingerprint`` and
+    ``token_digests``, for an import of many children. Keep one for a single batch only: it
+    holds the names' words in memory."""
+
+    def __init__(self) -> None:
+        self._key = blind_key()
+        self._words: dict[str, tuple[str, str, str]] = {}
+
+    def _digest(self, value: str, purpose: str) -> str:
+        if not value:
+            return ""
+        message = f"{purpose}:{value}".encode()
+        return hmac.new(self._key, message, hashlib.sha256).hexdigest()
+
+    def _word(self, word: str) -> tuple[str, str, str]:
+        """(phonetic code, exact token digest, phonetic token digest) of a normalised word."""
+        known = self._words.get(word)
+        if known is None:
+            code = phonetic(word)
+            known = (code, self._digest(word, "word"), self._digest(code, "word-ph"))
+            self._words[word] = known
+        return known
+
+    def index(self, *parts: str) -> tuple[str, str, list[tuple[str, str]]]:
+        """(name fingerprint, phonetic fingerprint, token digests) of one name."""
+        words = name_tokens(*parts)
+        coded = [self._word(word) for word in words]
+        tokens = {("exact", exact) for _code, exact, _ph in coded}
+        tokens.update(("phonetic", ph) for _code, _exact, ph in coded)
+        return (
+            self._digest(" ".join(words), "name"),
+            self._digest(" ".join(sorted(code for code, _e, _p in coded)), "ph"),
+            sorted(tokens),
+        )
+
+
 # -- model fields -----------------------------------------------------------------------------
 
 

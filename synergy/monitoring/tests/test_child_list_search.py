@@ -24,6 +24,14 @@ class ChildListSearchTests(f.MonitoringTestCase):
         self.assertEqual(self.names(q="Ramesh Thappa"), ["Ramesh"])
         self.assertEqual(self.names(q="Zan"), [])  # no partial matching on a blind index
 
+    def test_a_name_search_lists_the_newest_registration_first(self) -> None:
+        self.client.force_login(self.alice)
+        for i in range(3):
+            f.child(self.alice, self.partner_a, first_name="Zanele", last_name=f"Later{i}")
+        response = self.client.get(reverse("monitoring-child-list"), {"q": "Zanelle"})
+        last_names = [c.last_name for c in response.context["page"].object_list]
+        self.assertEqual(last_names, ["Later2", "Later1", "Later0", "Mthembu-Xq"])
+
     def test_it_filters_by_status_and_sex(self) -> None:
         self.client.force_login(self.alice)
         self.assertEqual(self.names(sex="M"), ["Ramesh"])

@@ -18,6 +18,7 @@ signals do NOT run: callers write only models that have neither (checked below).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from operator import attrgetter
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
@@ -150,6 +151,13 @@ def _link_related(obj: models.Model, foreign_keys: list[models.ForeignKey[Any, A
                 setattr(obj, field.attname, related.pk)
 
 
+def _sets_on_save(field: models.Field[Any, Any]) -> bool:
+    """Whether the field's pre_save does more than read its attribute."""
+    if isinstance(field, models.DateField):  # DateTimeField too
+        return bool(field.auto_now or field.auto_now_add)
+    return type(field).pre_save is not models.Field.pre_save
+
+
 def insert_instances(model: type[models.Model], objs: Sequence[models.Model]) -> None:
     """Insert unsaved instances of ``model`` and set their primary keys."""
     _check_plain(model)
@@ -174,16 +182,27 @@ def insert_instances(model: type[models.Model], objs: Sequence[models.Model]) ->
     for obj, new_id in zip(objs, ids, strict=True):
         obj.pk = new_id
     fields = list(model._meta.concrete_fields)
-    # pre_save gives auto_now(_add) fields their value, as a save would.
-    plain = [(field, _preparer(field, connection)) for field in fields]
-    rows = (
-        [
-            field.pre_save(obj, True) if prep is None else prep(field.pre_save(obj, True))
-            for field, prep in plain
-        ]
-        for obj in objs
-    )
-    _write(connection, model._meta.db_table, [f.column for f in fields], rows)
+    # pre_save gives auto_now(_add) fields their value, as a save would; every other field's
+    # value is its attribute, read for all fields at once.
+    for field in fields:
+        if _sets_on_save(field):
+            for obj in objs:
+                setattr(obj, field.attname, field.pre_save(obj, True))
+    names = [field.attname for field in fields]
+    values = attrgetter(*names) if len(names) > 1 else (lambda obj: (getattr(obj, names[0]),))
+    preparers = [
+        (position, prep)
+        for position, field in enumerate(fields)
+        if (prep := _preparer(field, connection)) is not None
+    ]
+
+    def row(obj: models.Model) -> list[Any]:
+        out = list(values(obj))
+        for position, prep in preparers:
+            out[position] = prep(out[position])
+        return out
+
+    _write(connection, model._meta.db_table, [f.column for f in fields], map(row, objs))
     for obj in objs:
         obj._state.adding = False
         obj._state.db = connection.alias

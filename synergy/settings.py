@@ -360,3 +360,6 @@ LIST_COUNT_CAP = envint("LIST_COUNT_CAP", 1000)
 # Uploaded import files hold children's personal data (encrypted): a file that was never
 # imported, and the record of one that was, is deleted after this many hours.
 IMPORT_UPLOAD_RETENTION_HOURS = envint("IMPORT_UPLOAD_RETENTION_HOURS", 72)
+# The report sections that read every visit of the period (support shares, USDOL indicators,
+# ages) are kept this many seconds and say when they were counted; 0 counts at every view.
+REPORT_CACHE_SECONDS = envint("REPORT_CACHE_SECONDS", 600)

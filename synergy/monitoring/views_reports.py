@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from synergy.core import roles
 from synergy.core.http import AuthedRequest
 from synergy.core.models import Country, Organisation, Role, User
-from synergy.monitoring import indicators
+from synergy.monitoring import indicators, report_sections
 from synergy.monitoring.indicators import Period, Scope
 
 PAGE_SIZE = 50
@@ -120,12 +120,25 @@ def _report_context(request: AuthedRequest, scope: Scope, title: str) -> dict[st
         "section": "reports",
         "sexes": indicators.SEXES,
     }
+    # The heavy sections are kept a few minutes (report_sections); ?fresh=1 counts again.
+    fresh = request.GET.get("fresh") == "1"
     if part == "usdol" or inline:
-        context["usdol"] = indicators.usdol_indicators(scope, period, with_members=False).figures
+        context["usdol"], context["usdol_at"] = report_sections.section(
+            "usdol",
+            scope,
+            period,
+            lambda: indicators.usdol_indicators(scope, period, with_members=False).figures,
+            fresh=fresh,
+        )
     if part == "shares" or inline:
-        context["shares"] = indicators.support_shares(scope)
+        context["shares"], context["shares_at"] = report_sections.section(
+            "shares", scope, period, lambda: indicators.support_shares(scope), fresh=fresh
+        )
     if part == "ages" or inline:
-        context["age_table"] = _table(indicators.target_table(scope, by_age=True))
+        by_age, context["age_table_at"] = report_sections.section(
+            "ages", scope, period, lambda: indicators.target_table(scope, by_age=True), fresh=fresh
+        )
+        context["age_table"] = _table(by_age)
     if part in PARTS:
         return context
     rows = indicators.target_table(scope, by_age=False)

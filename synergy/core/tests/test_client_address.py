@@ -13,10 +13,10 @@ from synergy.core.tests.test_settings import load_settings
 
 
 def request(remote: str, forwarded: str | None = None) -> HttpRequest:
-    extra = {"REMOTE_ADDR": remote}
+    req = RequestFactory().get("/", REMOTE_ADDR=remote)
     if forwarded is not None:
-        extra["HTTP_X_FORWARDED_FOR"] = forwarded
-    return RequestFactory().get("/", **extra)
+        req.META["HTTP_X_FORWARDED_FOR"] = forwarded
+    return req
 
 
 class ClientAddressTests(SimpleTestCase):

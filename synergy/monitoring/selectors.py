@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connection
+from django.db.models import Count, F, Lookup, Q, QuerySet
 from django.utils import timezone
 
 from synergy.core import roles
@@ -70,9 +72,21 @@ def households_for(user: User) -> QuerySet[Household]:
     return Household.objects.all() if scope is None else Household.objects.filter(scope)
 
 
-def name_search_q(text: str) -> Q:
+class _AnyOf(Lookup[Any]):
+    """``value = ANY(array)`` (PostgreSQL)."""
+
+    lookup_name = "any_of"
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = compiler.compile(self.rhs)
+        return f"{lhs} = ANY({rhs})", [*lhs_params, *rhs_params]
+
+
+def name_search_q(text: str, *, nationwide: bool = False) -> Q:
     """Children whose name has, for every word of ``text``, the same word or a word that
-    sounds alike (blind index: exact or phonetic digest)."""
+    sounds alike (blind index: exact or phonetic digest). ``nationwide``: for a list over
+    whole countries, where the name, not the scope, is the narrow part."""
     condition = Q()
     tokens = ChildNameToken.objects.values("child_id")
     for word in crypto.name_tokens(text):
@@ -84,7 +98,16 @@ def name_search_q(text: str) -> Q:
         alike = tokens.filter(
             kind="phonetic", digest=crypto.blind_index(crypto.phonetic(word), purpose="word-ph")
         )
-        condition &= Q(pk__in=same.union(alike, all=True))
+        matches = same.union(alike, all=True)
+        if nationwide and connection.vendor == "postgresql":
+            # As an array: PostgreSQL then reads the children's key index backwards for the
+            # array's ids, and a page stops at its 50th child. As a subquery it guesses 200
+            # matches: for a name that 12,000 children share and a status filter it fetched
+            # all 12,000 and sorted them (73 -> 10 ms). Within one organisation's children
+            # the subquery is the better plan (14 ms; 47 ms as an array).
+            condition &= Q(_AnyOf(F("pk"), ArraySubquery(matches)))
+        else:
+            condition &= Q(pk__in=matches)
     return condition
 
 
@@ -102,7 +125,8 @@ def child_list(
     (exact and phonetic), ``area`` is an AdminArea code, ``project`` a project code."""
     qs = children_for(user).select_related("organisation", "area", "case_worker")
     if q.strip():
-        qs = qs.filter(name_search_q(q))
+        nationwide = roles.is_system_admin(user) or bool(roles.coordinated_country_ids(user))
+        qs = qs.filter(name_search_q(q, nationwide=nationwide))
     if status:
         qs = qs.filter(status=status)
     if sex:

@@ -32,6 +32,19 @@ class ChildListSearchTests(f.MonitoringTestCase):
         last_names = [c.last_name for c in response.context["page"].object_list]
         self.assertEqual(last_names, ["Later2", "Later1", "Later0", "Mthembu-Xq"])
 
+    def test_a_coordinator_searches_the_whole_country_by_name(self) -> None:
+        # The country-wide search reads the blind index another way (an array on
+        # PostgreSQL): the same children, newest first, with the other filters applied.
+        f.child(self.charlie, self.partner_b, first_name="Zanelle", last_name="Dube")
+        f.child(self.charlie, self.partner_b, first_name="Zanele", last_name="Moyo", sex="M")
+        self.client.force_login(self.nina)
+        response = self.client.get(reverse("monitoring-child-list"), {"q": "Zanele"})
+        last_names = [c.last_name for c in response.context["page"].object_list]
+        self.assertEqual(last_names, ["Moyo", "Dube", "Mthembu-Xq"])
+        response = self.client.get(reverse("monitoring-child-list"), {"q": "zanele", "sex": "M"})
+        self.assertEqual([c.last_name for c in response.context["page"].object_list], ["Moyo"])
+        self.assertEqual(self.names(q="Zanele Mthembu"), ["Zanele"])
+
     def test_it_filters_by_status_and_sex(self) -> None:
         self.client.force_login(self.alice)
         self.assertEqual(self.names(sex="M"), ["Ramesh"])

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db import models
 from django.http import HttpRequest
 
 from synergy.knowledge.models import (
@@ -61,6 +62,8 @@ class CriterionAssessmentInline(admin.TabularInline[CriterionAssessment, Any]):
 class PracticeSourceInline(admin.TabularInline[PracticeSource, Any]):
     model = PracticeSource
     extra = 0
+    # A link typed without its scheme is taken as https, as Django 6 will (and as the pages do).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class PracticeAttachmentInline(admin.TabularInline[PracticeAttachment, Any]):

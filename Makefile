@@ -35,6 +35,7 @@ setup-dev: $(VENV)/.installed-dev node_modules/.installed
 
 run: setup
 	SECRET_KEY_FILE=var/secret_key $(SYNERGY) migrate --no-input
+	SECRET_KEY_FILE=var/secret_key $(SYNERGY) createcachetable
 	SECRET_KEY_FILE=var/secret_key $(SYNERGY) collectstatic --no-input -v0
 	SECRET_KEY_FILE=var/secret_key $(SYNERGY) demo
 	SECRET_KEY_FILE=var/secret_key $(SYNERGY) serve --host $(HOST) --port $(PORT)

@@ -65,6 +65,32 @@ def envnetworks(name: str) -> list[str]:
     return items
 
 
+def envcache(name: str) -> dict[str, dict[str, str]]:
+    """The cache from a URL: locmem:// (one process), database:// (a table, made by
+    ``synergy createcachetable``) or file:///<directory>; the last two are shared by every
+    process of the server and by commands."""
+    url = envstr(name, "locmem://") or "locmem://"
+    if url == "locmem://":
+        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    if url == "database://":
+        return {
+            "default": {
+                "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                "LOCATION": "synergy_cache",
+            }
+        }
+    if url.startswith("file:///"):
+        return {
+            "default": {
+                "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                "LOCATION": url.removeprefix("file://"),
+            }
+        }
+    raise ImproperlyConfigured(
+        f"{name} must be locmem://, database:// or file:///<directory>, got {url!r}"
+    )
+
+
 def envsecret(name: str, default: str = "") -> str:
     """A secret from ``NAME`` or from the file that ``NAME_FILE`` points to."""
     path = os.environ.get(f"{name}_FILE")
@@ -378,6 +404,9 @@ LIST_COUNT_CAP = envint("LIST_COUNT_CAP", 1000)
 # Uploaded import files hold children's personal data (encrypted): a file that was never
 # imported, and the record of one that was, is deleted after this many hours.
 IMPORT_UPLOAD_RETENTION_HOURS = envint("IMPORT_UPLOAD_RETENTION_HOURS", 72)
+# Kept report sections and who-does-what-where counts. The default lives in the serving
+# process only; `synergy monitoring count-reports` needs one its processes share.
+CACHES = envcache("CACHE_URL")
 # The report sections that read every visit of the period (support shares, USDOL indicators,
 # ages) are kept this many seconds and say when they were counted; 0 counts at every view.
 REPORT_CACHE_SECONDS = envint("REPORT_CACHE_SECONDS", 600)

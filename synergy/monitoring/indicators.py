@@ -83,6 +83,8 @@ from django.db.models import (
 )
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear, RowNumber
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from synergy.core import roles
@@ -264,7 +266,8 @@ class TargetRow:
     organisation_id: int
     organisation: str
     kind: str
-    kind_label: str
+    # Labels stay lazy: translated when shown, so that one kept report serves every language.
+    kind_label: str | Promise
     target: dict[str, int] = field(default_factory=dict)  # sex -> number
     achieved: dict[str, int] = field(default_factory=dict)  # sex -> number
     by_age: dict[tuple[str, str], int] = field(default_factory=dict)  # (sex, age group) -> n
@@ -326,7 +329,7 @@ def target_table(scope: Scope, *, by_age: bool = True) -> list[TargetRow]:
                 org_id,
                 acronym or org_name,
                 kind,
-                str(kind_labels.get(kind, kind)),
+                kind_labels.get(kind, kind),
             )
         row.target[sex] = row.target.get(sex, 0) + number
     counts: dict[tuple[Any, ...], int] = (
@@ -351,7 +354,7 @@ def target_table(scope: Scope, *, by_age: bool = True) -> list[TargetRow]:
                 o,
                 orgs.get(o, str(o)),
                 kind,
-                str(kind_labels.get(kind, kind)),
+                kind_labels.get(kind, kind),
             )
     for key, n in counts.items():
         p, o, kind, sex = key[:4]
@@ -373,7 +376,7 @@ class Figure:
     behind it for ``children_behind``."""
 
     code: str
-    label: str
+    label: str | Promise  # lazy, as TargetRow.kind_label
     numerator: int
     denominator: int | None = None
     key: str = ""
@@ -443,7 +446,7 @@ def usdol_indicators(scope: Scope, period: Period, *, with_members: bool = True)
     figures.append(
         Figure(
             "E1",
-            str(_("Children provided education or vocational training")),
+            _("Children provided education or vocational training"),
             len(members["E1"]),
             key="E1",
         )
@@ -453,7 +456,10 @@ def usdol_indicators(scope: Scope, period: Period, *, with_members: bool = True)
         members[key] = by_type.get(service_type, set())
         figures.append(
             Figure(
-                "E1", f"— {type_labels.get(service_type, service_type)}", len(members[key]), key=key
+                "E1",
+                format_lazy("— {}", type_labels.get(service_type, service_type)),
+                len(members[key]),
+                key=key,
             )
         )
     # L1: households (the children behind it are the household's served children).
@@ -468,7 +474,7 @@ def usdol_indicators(scope: Scope, period: Period, *, with_members: bool = True)
         members["L1"].add(child_id)
         households.add(household_id if household_id is not None else -child_id)
     figures.append(
-        Figure("L1", str(_("Households receiving livelihood services")), len(households), key="L1")
+        Figure("L1", _("Households receiving livelihood services"), len(households), key="L1")
     )
     # POC1-4 over the participants' visits in the period, per child.
     part = participants(scope, period)
@@ -506,11 +512,11 @@ def usdol_indicators(scope: Scope, period: Period, *, with_members: bool = True)
         ("POC2", _("Participant children in hazardous child labour")),
         ("POC3", _("Participant children in other worst forms of child labour")),
     ):
-        figures.append(Figure(code, str(label), len(members[code]), len(observed), key=code))
+        figures.append(Figure(code, label, len(members[code]), len(observed), key=code))
     figures.append(
         Figure(
             "POC4",
-            str(_("Participant children attending school regularly")),
+            _("Participant children attending school regularly"),
             len(members["POC4"]),
             len(with_attendance),
             key="POC4",
@@ -634,13 +640,12 @@ def _household_figures(
         c = counts[point]
         for code, label in POH_LABELS:
             key = f"{code}:{point}"
+            text = format_lazy("{} ({})", label, point_label)
             if code == "POH4":
-                figures.append(
-                    Figure(code, f"{label} ({point_label})", c.regular, c.with_attendance, key=key)
-                )
+                figures.append(Figure(code, text, c.regular, c.with_attendance, key=key))
                 continue
             hit = {"POH1": c.cl, "POH2": c.haz, "POH3": c.wf}[code]
-            figures.append(Figure(code, f"{label} ({point_label})", hit, c.households, key=key))
+            figures.append(Figure(code, text, hit, c.households, key=key))
     return figures
 
 
@@ -784,14 +789,14 @@ def support_shares(scope: Scope) -> list[Figure]:
     return [
         Figure(
             "SUPPORTED",
-            str(_("Identified children who received support")),
+            _("Identified children who received support"),
             supported,
             identified,
             key="SUPPORTED",
         ),
         Figure(
             "NO_LONGER_CL",
-            str(_("No longer in child labour at follow-up")),
+            _("No longer in child labour at follow-up"),
             free,
             followed,
             key="NO_LONGER_CL",

@@ -122,23 +122,14 @@ def _report_context(request: AuthedRequest, scope: Scope, title: str) -> dict[st
     }
     # The heavy sections are kept a few minutes (report_sections); ?fresh=1 counts again.
     fresh = request.GET.get("fresh") == "1"
-    if part == "usdol" or inline:
-        context["usdol"], context["usdol_at"] = report_sections.section(
-            "usdol",
-            scope,
-            period,
-            lambda: indicators.usdol_indicators(scope, period, with_members=False).figures,
-            fresh=fresh,
-        )
-    if part == "shares" or inline:
-        context["shares"], context["shares_at"] = report_sections.section(
-            "shares", scope, period, lambda: indicators.support_shares(scope), fresh=fresh
-        )
-    if part == "ages" or inline:
-        by_age, context["age_table_at"] = report_sections.section(
-            "ages", scope, period, lambda: indicators.target_table(scope, by_age=True), fresh=fresh
-        )
-        context["age_table"] = _table(by_age)
+    for name in ("usdol", "shares", "ages"):
+        if part == name or inline:
+            context[name], context[f"{name}_at"] = report_sections.section(
+                name, scope, period, fresh=fresh
+            )
+    if "ages" in context:
+        context["age_table"] = _table(context.pop("ages"))
+        context["age_table_at"] = context.pop("ages_at")
     if part in PARTS:
         return context
     rows = indicators.target_table(scope, by_age=False)

@@ -1,15 +1,22 @@
 """``synergy monitoring rotate-keys``: re-encrypt the CLMS personal data with the newest key.
-``synergy monitoring purge-uploads``: delete import uploads older than the retention period."""
+``synergy monitoring purge-uploads``: delete import uploads older than the retention period.
+``synergy monitoring count-reports``: count the country reports' heavy sections ahead."""
 
 from __future__ import annotations
 
 from argparse import ArgumentParser
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
+from synergy.core.models import Country
 from synergy.monitoring.importing import jobs_purge
+from synergy.monitoring.indicators import Period, Scope
 from synergy.monitoring.keyrotation import rotate_keys
+from synergy.monitoring.models import Child
+from synergy.monitoring.report_sections import count_ahead
 
 
 class Command(BaseCommand):
@@ -18,14 +25,25 @@ class Command(BaseCommand):
         "of FIELD_ENCRYPTION_KEYS (in batches; safe to interrupt and run again) and rebuild the "
         "blind indexes with the current blind key. purge-uploads: delete the import uploads "
         "and job records older than IMPORT_UPLOAD_RETENTION_HOURS that are not being imported "
-        "(also done whenever a file is uploaded; schedule it where uploads are rare)."
+        "(also done whenever a file is uploaded; schedule it where uploads are rare). "
+        "count-reports: count and keep the heavy sections (USDOL indicators, support shares, "
+        "ages) of every country report with children, for the current half-year and the ones "
+        "before it (--periods), so that readers find them counted; schedule it more often "
+        "than REPORT_CACHE_SECONDS, with a CACHE_URL the server shares."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("action", choices=["rotate-keys", "purge-uploads"])
+        parser.add_argument("action", choices=["rotate-keys", "purge-uploads", "count-reports"])
         parser.add_argument("--batch-size", type=int, default=500)
+        parser.add_argument(
+            "--country", action="append", default=[], help="ISO code (repeat); default: all"
+        )
+        parser.add_argument("--periods", type=int, default=2, help="half-years, newest first")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "count-reports":
+            self.count_reports(options["country"], options["periods"])
+            return
         if options["action"] == "purge-uploads":
             removed = jobs_purge()
             self.stdout.write(self.style.SUCCESS(f"Done: {removed} import upload(s) deleted."))
@@ -39,5 +57,34 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Done: {report.rows_checked} rows checked, {report.values_reencrypted} values "
                 f"re-encrypted, {report.indexes_rebuilt} blind indexes rebuilt."
+            )
+        )
+
+    def count_reports(self, countries: list[str], periods: int) -> None:
+        if periods < 1:
+            raise CommandError("--periods must be at least 1")
+        if settings.REPORT_CACHE_SECONDS <= 0:
+            raise CommandError("REPORT_CACHE_SECONDS is 0: reports are not kept, nothing to do")
+        if "LocMemCache" in settings.CACHES["default"]["BACKEND"]:
+            raise CommandError(
+                "CACHE_URL is locmem://: the server would not see what this counts. Set "
+                "CACHE_URL=database:// (after `synergy createcachetable`) or file:///<dir>."
+            )
+        wanted = sorted({code.upper() for code in countries})
+        unknown = [code for code in wanted if not Country.objects.filter(pk=code).exists()]
+        if unknown:
+            raise CommandError(f"--country: no country {unknown[0]!r}")
+        codes = wanted or sorted(
+            set(Child.objects.order_by().values_list("country_id", flat=True).distinct())
+        )
+        half_years = [Period.half_year(timezone.localdate())]
+        while len(half_years) < periods:
+            half_years.append(half_years[-1].previous())
+        for code in codes:
+            for period, name, seconds in count_ahead(Scope(country_id=code), half_years):
+                self.stdout.write(f"{code} {period.start}-{period.end} {name}: {seconds:.1f} s")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Done: {len(codes)} country report(s), {len(half_years)} half-year(s) each."
             )
         )

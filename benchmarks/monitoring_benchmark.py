@@ -553,6 +553,11 @@ def measure_pages(base: dict[str, Any], runs: int, freeze: bool = False) -> None
             "provider",
             reverse("monitoring-referral-inbox"),
         ),
+        (
+            "referral inbox, referred before a date (older than the newest 1,000)",
+            "provider",
+            reverse("monitoring-referral-inbox") + "?referred_to=2024-06-18",
+        ),
         ("work list (case worker)", "worker", reverse("monitoring-work-list")),
         ("child list, manager, status+sex", "manager", f"{children}?status=withdrawn&sex=F"),
         ("child list, manager, name search", "manager", f"{children}?q={name}"),

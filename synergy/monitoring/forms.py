@@ -17,6 +17,7 @@ from synergy.monitoring.models import (
     Livelihood,
     MonitorRole,
     ReferralServiceType,
+    ReferralStatus,
     RiskFactor,
     SchoolStatus,
     Sex,
@@ -337,6 +338,25 @@ class ReferralForm(StyledForm):
         if country is not None:
             qs = qs.filter(country=country)
         self.fields["to_organisation"].queryset = qs  # type: ignore[attr-defined]
+
+
+class InboxFilterForm(StyledForm):
+    """The provider inbox's filters: past its newest referrals, dates reach older ones."""
+
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All statuses")), *ReferralStatus.choices],
+    )
+    referred_from = forms.DateField(label=_("Referred from"), required=False, widget=DATE)
+    referred_to = forms.DateField(label=_("Referred until"), required=False, widget=DATE)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("referred_from"), data.get("referred_to")
+        if start and end and end < start:
+            self.add_error("referred_to", _("The end date is before the start date."))
+        return data
 
 
 class DeclineForm(StyledForm):

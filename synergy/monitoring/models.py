@@ -544,9 +544,15 @@ class Referral(models.Model):
         verbose_name = _("referral")
         verbose_name_plural = _("referrals")
         indexes = [
-            models.Index(fields=["to_organisation", "status"], name="referral_to_status"),
-            # A provider's inbox, newest first, read in order (42,000 referrals: no sort).
-            models.Index(fields=["to_organisation", "created_at", "id"], name="referral_inbox"),
+            # A provider's inbox, newest referral date first, read in order (42,000 referrals:
+            # no sort), with or without a status, and a date range as a range of the index.
+            models.Index(
+                fields=["to_organisation", "referred_on", "id"], name="referral_inbox_date"
+            ),
+            models.Index(
+                fields=["to_organisation", "status", "referred_on", "id"],
+                name="referral_inbox_status",
+            ),
             models.Index(fields=["from_organisation", "status"], name="referral_from_status"),
         ]
 

@@ -160,15 +160,27 @@ def provider_organisation_ids(user: User) -> set[int]:
     return {m.organisation_id for m in roles.memberships(user) if m.role != Role.ANALYST}
 
 
-def referrals_received(*, user: User, status: str = "") -> QuerySet[Referral]:
-    """Referrals made to the user's organisations (the provider's inbox)."""
+def referrals_received(
+    *,
+    user: User,
+    status: str = "",
+    referred_from: date | None = None,
+    referred_to: date | None = None,
+) -> QuerySet[Referral]:
+    """Referrals made to the user's organisations (the provider's inbox), newest referral
+    date first, optionally between two referral dates (inclusive)."""
     qs = Referral.objects.filter(
         to_organisation_id__in=provider_organisation_ids(user), child__merged_into__isnull=True
     ).select_related("child", "from_organisation", "to_organisation", "contact")
     qs = qs.prefetch_related("deliveries")
     if status:
         qs = qs.filter(status=status)
-    return qs.order_by("-created_at", "-pk")
+    if referred_from:
+        qs = qs.filter(referred_on__gte=referred_from)
+    if referred_to:
+        qs = qs.filter(referred_on__lte=referred_to)
+    # Read in order from the (provider[, status], referral date, id) indexes.
+    return qs.order_by("-referred_on", "-pk")
 
 
 def referrals_sent(*, user: User, status: str = "") -> QuerySet[Referral]:

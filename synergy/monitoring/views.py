@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 from typing import Any
+from urllib.parse import urlencode
 from uuid import UUID
 
 from django.contrib import messages
@@ -37,6 +38,7 @@ from synergy.monitoring.forms import (
     DeclineForm,
     DuplicateSearchForm,
     HouseholdForm,
+    InboxFilterForm,
     ReferralForm,
     ServiceForm,
     VisitForm,
@@ -430,16 +432,25 @@ def _child_url(child: Child) -> str:
 @login_required
 def referral_inbox(request: AuthedRequest) -> HttpResponse:
     """Referrals received by the user's organisations (for providers) and sent by them."""
-    status = request.GET.get("status", "")
+    form = InboxFilterForm(request.GET)
+    # A bad date is shown next to its box; the list then ignores the filters.
+    filters = form.cleaned_data if form.is_valid() else {}
     received = CappedPaginator(
-        selectors.referrals_received(user=request.user, status=status), PAGE_SIZE
+        selectors.referrals_received(
+            user=request.user,
+            status=filters.get("status", ""),
+            referred_from=filters.get("referred_from"),
+            referred_to=filters.get("referred_to"),
+        ),
+        PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     rows = [(r, selectors.referral_for_provider(r)) for r in received.object_list]
+    kept = {k: v for k, v in request.GET.items() if k in form.fields and v}
     context = {
         "received": received,
         "rows": rows,
-        "status": status,
-        "statuses": ReferralStatus.choices,
+        "form": form,
+        "filter_qs": urlencode(kept),
     }
     return render(request, "monitoring/referral_inbox.html", context)
 

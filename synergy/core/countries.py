@@ -9,11 +9,14 @@ grouping (the Arab States are the ILO Regional Office for Arab States' member St
 from __future__ import annotations
 
 import csv
+import functools
+import gettext
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
 import pycountry
+from django.utils import translation
 
 # M49 codes of the sub-regions and intermediate regions that country_converter names, with the
 # sub-region each belongs to (M49 puts Africa south of the Sahara and Latin America in one
@@ -116,3 +119,20 @@ def countries_sync(country_model: Any) -> int:
         country_model.objects.update_or_create(iso2=record.iso2, defaults=record.__dict__)
         count += 1
     return count
+
+
+@functools.cache
+def _catalog(locale: str) -> gettext.NullTranslations:
+    try:
+        return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[locale])
+    except OSError:  # no catalog for this language: the English names
+        return gettext.NullTranslations()
+
+
+def local_name(name: str) -> str:
+    """A country's name (as stored, in English) in the active language, from the same
+    iso-codes data's translations."""
+    language = translation.get_language() or "en"
+    if language.startswith("en"):
+        return name
+    return _catalog(translation.to_locale(language)).gettext(name)

@@ -50,7 +50,14 @@ class Country(models.Model):
         verbose_name_plural = _("countries")
 
     def __str__(self) -> str:
-        return self.name
+        return self.local_name
+
+    @property
+    def local_name(self) -> str:
+        """The name in the active language (``name`` is the English one)."""
+        from synergy.core.countries import local_name
+
+        return local_name(self.name)
 
 
 class OrganisationKind(models.TextChoices):

@@ -392,7 +392,7 @@ def _plan_organisations(actor: User | None, rows: list[_Row], errors: _Errors) -
                 row.error(
                     "country",
                     _("You may not import organisations of %(country)s.")
-                    % {"country": country.name},
+                    % {"country": country.local_name},
                 )
         key = (name, country.pk if country else None)
         if key in seen:
@@ -686,7 +686,7 @@ def _plan_activities(actor: User | None, rows: list[_Row], errors: _Errors) -> l
                 row.error(
                     "organisation",
                     _("You may not import activities of %(org)s in %(country)s.")
-                    % {"org": org.name, "country": country.name},
+                    % {"org": org.name, "country": country.local_name},
                 )
         project = None
         project_code = row.text("project")
@@ -773,7 +773,7 @@ def _activity_area(
             row.error(
                 key,
                 _("No level %(level)s area “%(code)s” in %(country)s.")
-                % {"level": level, "code": code, "country": country.name},
+                % {"level": level, "code": code, "country": country.local_name},
             )
             return None
         if chosen is None:

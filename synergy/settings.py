@@ -394,6 +394,8 @@ LOGGING = {
     "loggers": {
         # django-axes logs the username of every failed sign-in; warnings only.
         "axes": {"level": "WARNING"},
+        # fontTools logs some 40 lines per PDF brief while subsetting its font.
+        "fontTools": {"level": "WARNING"},
     },
 }
 

@@ -1,11 +1,14 @@
 """A good practice as a printable PDF brief (fpdf2, pure Python).
 
-Uses DejaVu Sans when the system has it (any script the font covers); otherwise the PDF core
+Uses DejaVu Sans when the system has it (any script the font covers), with text shaping by
+HarfBuzz (uharfbuzz): Arabic letters joined and right-to-left runs in reading order, and a
+paragraph that starts in a right-to-left script aligned right. Without the font, the PDF core
 font Helvetica, with characters outside Latin-1 replaced, so the download always works.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +27,20 @@ def _font(pdf: FPDF) -> tuple[str, bool]:
         if regular.exists() and bold.exists():
             pdf.add_font("DejaVu", "", str(regular))
             pdf.add_font("DejaVu", "B", str(bold))
+            pdf.set_text_shaping(True)
             return "DejaVu", True
     return "Helvetica", False
+
+
+def alignment(text: str) -> str:
+    """The alignment of a paragraph: "R" when its first letter is of a right-to-left script."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return "R"
+        if kind == "L":
+            return "L"
+    return "L"
 
 
 def practice_pdf(practice: GoodPractice, *, url: str, context: dict[str, Any]) -> bytes:
@@ -43,11 +58,15 @@ def practice_pdf(practice: GoodPractice, *, url: str, context: dict[str, Any]) -
             out = out.replace(old, new)
         return out.encode("latin-1", "replace").decode("latin-1")
 
+    def paragraph(height: float, value: object) -> None:
+        line = text(value)
+        pdf.multi_cell(0, height, line, align=alignment(line), new_x="LMARGIN", new_y="NEXT")
+
     pdf.set_title(text(practice.title))
     pdf.set_author(text(practice.author.get_full_name() or practice.author.get_username()))
     pdf.add_page()
     pdf.set_font(family, "B", 16)
-    pdf.multi_cell(0, 8, text(practice.title), new_x="LMARGIN", new_y="NEXT")
+    paragraph(8, practice.title)
     pdf.ln(2)
     pdf.set_font(family, "", 9)
     meta = [
@@ -63,7 +82,7 @@ def practice_pdf(practice: GoodPractice, *, url: str, context: dict[str, Any]) -
         url,
     ]
     for line in meta:
-        pdf.multi_cell(0, 5, text(line), new_x="LMARGIN", new_y="NEXT")
+        paragraph(5, line)
     pdf.ln(3)
     blocks: list[tuple[str, str]] = []
     if practice.summary:
@@ -71,21 +90,19 @@ def practice_pdf(practice: GoodPractice, *, url: str, context: dict[str, Any]) -
     blocks += [(str(label).capitalize(), body) for _f, label, body in practice.sections()]
     for heading, body in blocks:
         pdf.set_font(family, "B", 12)
-        pdf.multi_cell(0, 7, text(heading), new_x="LMARGIN", new_y="NEXT")
+        paragraph(7, heading)
         pdf.set_font(family, "", 10)
-        for paragraph in body.split("\n"):
-            if paragraph.strip():
-                pdf.multi_cell(0, 5, text(paragraph.strip()), new_x="LMARGIN", new_y="NEXT")
+        for paragraph_text in body.split("\n"):
+            if paragraph_text.strip():
+                paragraph(5, paragraph_text.strip())
                 pdf.ln(1)
         pdf.ln(2)
     criteria = context.get("criteria") or []
     if criteria:
         pdf.set_font(family, "B", 12)
-        pdf.multi_cell(
-            0, 7, text(_("Assessment against the IPEC criteria")), new_x="LMARGIN", new_y="NEXT"
-        )
+        paragraph(7, _("Assessment against the IPEC criteria"))
         pdf.set_font(family, "", 10)
         for label, score, evidence in criteria:
             line = f"{label}: {score}/3" + (f" — {evidence}" if evidence else "")
-            pdf.multi_cell(0, 5, text(line), new_x="LMARGIN", new_y="NEXT")
+            paragraph(5, line)
     return bytes(pdf.output())

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -22,9 +23,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from synergy.core import services
 from synergy.core.audit import audit_record
-from synergy.core.forms import OtpTokenForm, TokenCreateForm
+from synergy.core.forms import OtpTokenForm, TokenCreateForm, TwoFactorDisableForm
 from synergy.core.http import AuthedRequest
 from synergy.core.models import User
+from synergy.core.roles import two_factor_required
 
 PENDING_KEY = "synergy_pending_user"
 
@@ -98,13 +100,43 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def account(request: AuthedRequest) -> HttpResponse:
+def account(
+    request: AuthedRequest, *, disable_form: TwoFactorDisableForm | None = None
+) -> HttpResponse:
     context = {
         "tokens": request.user.api_tokens.all(),
         "token_form": TokenCreateForm(),
         "has_device": _confirmed_device(request.user) is not None,
+        "two_factor_required": two_factor_required(request.user),
+        "disable_form": disable_form or TwoFactorDisableForm(),
     }
-    return render(request, "core/account.html", context)
+    return render(request, "core/account.html", context, status=400 if disable_form else 200)
+
+
+@login_required
+@require_POST
+@sensitive_post_parameters("password", "token")
+def two_factor_disable(request: AuthedRequest) -> HttpResponse:
+    """Turn two-factor sign-in off, with the password and a current code."""
+    form = TwoFactorDisableForm(request.POST)
+    if not form.is_valid():
+        return account(request, disable_form=form)
+    try:
+        services.two_factor_disable(
+            user=request.user,
+            password=form.cleaned_data["password"],
+            token=form.cleaned_data["token"],
+        )
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+        return redirect("core-account")
+    except ValidationError as exc:
+        for field, errors in exc.message_dict.items():
+            for error in errors:
+                form.add_error(field, error)
+        return account(request, disable_form=form)
+    messages.success(request, _("Two-factor sign-in is off."))
+    return redirect("core-account")
 
 
 @login_required

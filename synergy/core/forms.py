@@ -56,3 +56,20 @@ class OtpTokenForm(forms.Form):
             }
         ),
     )
+
+
+class TwoFactorDisableForm(OtpTokenForm):
+    """Turning two-factor sign-in off asks for the password and a current code."""
+
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(
+            attrs={"class": "form-control", "autocomplete": "current-password"}
+        ),
+    )
+    field_order = ["password", "token"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["token"].widget.attrs.pop("autofocus", None)

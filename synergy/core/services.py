@@ -6,9 +6,10 @@ import hashlib
 import secrets
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from synergy.core import roles
 from synergy.core.audit import audit_record
@@ -126,6 +127,28 @@ def api_token_revoke(*, user: User, token: ApiToken) -> ApiToken:
         token.save(update_fields=["revoked_at"])
         audit_record(actor=user, action="token_revoke", obj=token)
     return token
+
+
+@transaction.atomic
+def two_factor_disable(*, user: User, password: str, token: str) -> None:
+    """Turn two-factor sign-in off for ``user``: only with the password and a current code
+    (a borrowed, signed-in session is not enough), and never where a role requires it."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    errors: dict[str, str] = {}
+    if roles.two_factor_required(user):
+        raise PermissionDenied(
+            str(_("One of your roles requires two-factor sign-in: it cannot be turned off."))
+        )
+    if not user.check_password(password):
+        errors["password"] = str(_("The password is not right."))
+    devices = list(TOTPDevice.objects.filter(user=user, confirmed=True))
+    if not any(device.verify_token(token) for device in devices):
+        errors["token"] = str(_("That code is not valid."))
+    if errors:
+        raise ValidationError(errors)
+    TOTPDevice.objects.filter(user=user).delete()
+    audit_record(actor=user, action="two_factor_disable", obj=user)
 
 
 def api_token_authenticate(plain: str) -> User | None:

@@ -20,6 +20,7 @@ account_urls = [
     path("tokens/", account_views.token_create, name="core-token-create"),
     path("tokens/<int:token_id>/revoke/", account_views.token_revoke, name="core-token-revoke"),
     path("two-factor/", account_views.two_factor_setup, name="core-two-factor-setup"),
+    path("two-factor/off/", account_views.two_factor_disable, name="core-two-factor-disable"),
     path(
         "password-reset/",
         auth_views.PasswordResetView.as_view(

@@ -11,11 +11,15 @@ from __future__ import annotations
 import csv
 import functools
 import gettext
+import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
 import pycountry
+from django.forms import ModelChoiceField, ModelMultipleChoiceField
+from django.forms.models import ModelChoiceIterator
 from django.utils import translation
 
 # M49 codes of the sub-regions and intermediate regions that country_converter names, with the
@@ -136,3 +140,27 @@ def local_name(name: str) -> str:
     if language.startswith("en"):
         return name
     return _catalog(translation.to_locale(language)).gettext(name)
+
+
+def sort_key(name: str) -> str:
+    """A key that sorts names as readers expect: accents and case aside (É with E)."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+class _ByLocalName(ModelChoiceIterator):
+    """Country choices in the order of their names in the reader's language."""
+
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for country in sorted(self.queryset, key=lambda c: sort_key(str(c))):
+            yield self.choice(country)
+
+
+class CountryChoiceField(ModelChoiceField):
+    iterator = _ByLocalName
+
+
+class CountryMultipleChoiceField(ModelMultipleChoiceField):
+    iterator = _ByLocalName

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from synergy.core.countries import CountryChoiceField
 from synergy.core.models import Country, Organisation
 
 
@@ -16,6 +17,7 @@ class OrganisationForm(forms.ModelForm[Organisation]):
     class Meta:
         model = Organisation
         fields = ["name", "acronym", "kind", "country", "website", "description", "iati_identifier"]
+        field_classes = {"country": CountryChoiceField}
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args: Any, countries: list[str] | None = None, **kwargs: Any) -> None:

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from synergy.core.countries import CountryMultipleChoiceField
 from synergy.core.models import Country, IloRegion, Organisation, User
 from synergy.knowledge import attachments
 from synergy.knowledge.models import (
@@ -37,19 +38,19 @@ class PracticeForm(forms.ModelForm[GoodPractice]):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    shared_by = forms.ModelMultipleChoiceField(
+    shared_by = CountryMultipleChoiceField(
         label=_("Countries that shared the practice"),
         queryset=Country.objects.all(),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
-    learned_by = forms.ModelMultipleChoiceField(
+    learned_by = CountryMultipleChoiceField(
         label=_("Countries that learned from it"),
         queryset=Country.objects.all(),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
-    participants = forms.ModelMultipleChoiceField(
+    participants = CountryMultipleChoiceField(
         label=_("Countries that took part"),
         queryset=Country.objects.all(),
         required=False,

@@ -8,6 +8,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from synergy.core.countries import CountryMultipleChoiceField
 from synergy.core.models import AdminArea, Country, Organisation
 from synergy.partners import services
 from synergy.partners.models import (
@@ -67,9 +68,7 @@ class VersionedForm(forms.ModelForm):
 
 
 class PartnershipForm(VersionedForm):
-    countries = forms.ModelMultipleChoiceField(
-        queryset=Country.objects.order_by("name"), label=_("countries")
-    )
+    countries = CountryMultipleChoiceField(queryset=Country.objects.all(), label=_("countries"))
 
     class Meta:
         model = Partnership
@@ -142,9 +141,7 @@ def _multi(choices: Any, label: Any) -> forms.MultipleChoiceField:
 
 
 class ProjectForm(VersionedForm):
-    countries = forms.ModelMultipleChoiceField(
-        queryset=Country.objects.order_by("name"), label=_("countries")
-    )
+    countries = CountryMultipleChoiceField(queryset=Country.objects.all(), label=_("countries"))
     areas = forms.ModelMultipleChoiceField(
         queryset=AdminArea.objects.select_related("country").order_by("country", "level", "code"),
         label=_("administrative areas"),

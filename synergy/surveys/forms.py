@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from synergy.core.countries import CountryChoiceField
 from synergy.core.models import Country, Organisation
 from synergy.surveys.importing import EXTENSIONS, FLAG_VARIABLES, REQUIRED_VARIABLES, VARIABLES
 from synergy.surveys.models import Framework, SurveyDataset
@@ -43,7 +44,7 @@ def _style(form: forms.Form) -> None:
 
 class UploadForm(forms.Form):
     name = forms.CharField(label=_("Name of the survey"), max_length=200)
-    country = forms.ModelChoiceField(label=_("Country"), queryset=Country.objects.all())
+    country = CountryChoiceField(label=_("Country"), queryset=Country.objects.all())
     year = forms.IntegerField(label=_("Year"), min_value=1950, max_value=2100)
     organisation = forms.ModelChoiceField(
         label=_("On behalf of"), queryset=Organisation.objects.none()

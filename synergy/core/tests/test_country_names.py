@@ -7,6 +7,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
+from synergy.core.countries import sort_key
+from synergy.core.forms import OrganisationForm
 from synergy.core.models import Country
 from synergy.testing import BaseTestCase
 
@@ -34,3 +36,11 @@ class CountryNameTests(BaseTestCase):
         url = reverse("core-organisation-detail", args=[self.partner_a.pk])
         response = self.client.get(url)
         self.assertContains(response, "Népal")
+
+    def test_the_forms_list_countries_in_the_readers_order(self) -> None:
+        with translation.override("fr"):
+            names = [label for _value, label in OrganisationForm().fields["country"].choices][1:]
+        self.assertEqual(names, sorted(names, key=sort_key))
+        # By the French name, not the English one ("United States" would come near the end).
+        self.assertLess(names.index("Estonie"), names.index("États-Unis"))
+        self.assertLess(names.index("États-Unis"), names.index("Éthiopie"))

@@ -319,13 +319,20 @@ def attachment_add(
     )
     # Validate before save(): saving writes the file to the storage.
     attachment.full_clean()
-    attachment.save()
-    audit_record(
-        actor=actor,
-        action="attachment_upload",
-        obj=practice,
-        detail={"attachment": attachment.pk, "type": ext, "size": size},
-    )
+    try:
+        attachment.save()
+        audit_record(
+            actor=actor,
+            action="attachment_upload",
+            obj=practice,
+            detail={"attachment": attachment.pk, "type": ext, "size": size},
+        )
+    except BaseException:
+        # The row is undone with the transaction: the file written by save() goes too, or
+        # it would stay in the storage with no record pointing at it.
+        if attachment.file.name:
+            attachment.file.storage.delete(attachment.file.name)
+        raise
     return attachment
 
 

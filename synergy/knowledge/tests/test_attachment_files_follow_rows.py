@@ -1,8 +1,12 @@
-"""An attachment's file leaves storage whenever its row does: with its practice, or from the
-admin; and the admin cannot add files that bypass the type and size checks."""
+"""An attachment's file leaves storage whenever its row does: with its practice, from the
+admin, or when the upload itself is undone; and the admin cannot add files that bypass the
+type and size checks."""
 
 from __future__ import annotations
 
+from unittest import mock
+
+from django.db import DatabaseError
 from django.urls import reverse
 
 from synergy.knowledge.models import GoodPractice, PracticeAttachment
@@ -26,6 +30,18 @@ class AttachmentFilesFollowRowsTests(AttachmentTestCase):
         with self.captureOnCommitCallbacks(execute=False) as callbacks:
             attachment.delete()
         self.assertEqual(len(callbacks), 1)  # the removal waits for the commit
+        self.assertEqual(len(self.stored_files()), 1)
+
+    def test_an_upload_that_fails_after_writing_its_file_leaves_no_file(self) -> None:
+        practice = self.practice()
+        with mock.patch(
+            "synergy.knowledge.services.audit_record", side_effect=DatabaseError("audit down")
+        ):
+            with self.assertRaises(DatabaseError):
+                self.attach(practice, actor=self.alice)
+        self.assertFalse(PracticeAttachment.objects.exists())
+        self.assertEqual(self.stored_files(), [])
+        self.attach(practice, actor=self.alice)  # and the next upload works
         self.assertEqual(len(self.stored_files()), 1)
 
     def test_the_admin_shows_attachments_read_only_and_adds_none(self) -> None:

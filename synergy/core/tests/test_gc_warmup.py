@@ -23,9 +23,12 @@ def test_it_freezes_after_the_warm_up_requests_only() -> None:
         wrapped({}, lambda *a: None)
         frozen = gc.get_freeze_count()
         assert frozen > 0
-        kept = [object() for _ in range(10)]  # noqa: F841 - tracked objects made after
+        # 1,000 objects the collector tracks, made after the freeze: a second freeze would
+        # move them too. (The count may also drop by a few: a frozen object can still be
+        # freed when its last reference goes.)
+        kept: list[list[int]] = [[] for _ in range(1000)]  # noqa: F841
         wrapped({}, lambda *a: None)
-        assert gc.get_freeze_count() == frozen
+        assert gc.get_freeze_count() < frozen + 1000
     finally:
         gc.unfreeze()
 

@@ -1290,20 +1290,7 @@ def run_import_batch(
                     has_education_service=False,
                     followups_since_outcome=followups,
                 )
-                attendance = visit.attendance_percent
-                decision = rules.on_visit(
-                    state,
-                    rules.VisitFacts(
-                        kind=vp.kind,
-                        visit_date=vp.visit_date,
-                        label=result.label,
-                        is_child_labour=result.is_child_labour,
-                        age=age,
-                        attendance=None if attendance is None else Decimal(str(attendance)),
-                    ),
-                    params=setup.params,
-                    policy_min_age_general=setup.policy.min_age_general,
-                )
+                decision = services.rules_on_visit(state, visit, result, age=age, setup=setup)
                 visit.clean_followup = decision.clean
                 visits.append(visit)
                 history.append((vp.visit_date, vp.kind, decision.clean))

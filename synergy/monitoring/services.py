@@ -691,6 +691,28 @@ def _case_state(child: Child) -> rules.CaseState:
     )
 
 
+def rules_on_visit(
+    state: rules.CaseState, visit: Visit, result: Any, *, age: int | None, setup: CountryRules
+) -> rules.Decision:
+    """The status rules' verdict on a classified visit (``result``: classify_visit's), under
+    the country's parameters; the one call of the rules for a visit, by the services and by
+    the batch import alike."""
+    attendance = visit.attendance_percent
+    return rules.on_visit(
+        state,
+        rules.VisitFacts(
+            kind=visit.kind,
+            visit_date=visit.visit_date,
+            label=result.label,
+            is_child_labour=result.is_child_labour,
+            age=age,
+            attendance=None if attendance is None else Decimal(str(attendance)),
+        ),
+        params=setup.params,
+        policy_min_age_general=setup.policy.min_age_general,
+    )
+
+
 def classify_visit(visit: Visit, *, age: int | None, sex: str, setup: CountryRules) -> Any:
     """synergy.classification's Result for the facts of ``visit`` (saved or not)."""
     return classify(
@@ -762,20 +784,7 @@ def visit_record(
     visit.reasons = list(result.reasons)
     visit.framework = setup.framework
     visit.policy_name = setup.policy.name
-    attendance = visit.attendance_percent
-    decision = rules.on_visit(
-        _case_state(child),
-        rules.VisitFacts(
-            kind=kind,
-            visit_date=visit_date,
-            label=result.label,
-            is_child_labour=result.is_child_labour,
-            age=age,
-            attendance=None if attendance is None else Decimal(str(attendance)),
-        ),
-        params=setup.params,
-        policy_min_age_general=setup.policy.min_age_general,
-    )
+    decision = rules_on_visit(_case_state(child), visit, result, age=age, setup=setup)
     visit.warnings = list(result.warnings)
     # The rules' verdict is kept with the visit: closure counts clean follow-ups later.
     visit.clean_followup = decision.clean

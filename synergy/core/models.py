@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from synergy.core import countries
+
 
 class User(AbstractUser):
     """A person who signs in. What they may do comes from their memberships."""
@@ -55,9 +57,7 @@ class Country(models.Model):
     @property
     def local_name(self) -> str:
         """The name in the active language (``name`` is the English one)."""
-        from synergy.core.countries import local_name
-
-        return local_name(self.name)
+        return countries.local_name(self.name)
 
 
 class OrganisationKind(models.TextChoices):

@@ -145,14 +145,15 @@ def phonetic(word: str) -> str:
     return code or word
 
 
-def blind_index(value: str, *, purpose: str) -> str:
-    """HMAC-SHA256 hex digest of ``purpose:value`` with the blind key; "" for an empty value.
+def blind_index(value: str, *, purpose: str, key: bytes | None = None) -> str:
+    """HMAC-SHA256 hex digest of ``purpose:value`` with the blind key (or ``key``, the same key
+    read once for many values); "" for an empty value.
 
     ``purpose`` separates the spaces (an exact name never equals a phonetic code's digest)."""
     if not value:
         return ""
     message = f"{purpose}:{value}".encode()
-    return hmac.new(blind_key(), message, hashlib.sha256).hexdigest()
+    return hmac.new(key or blind_key(), message, hashlib.sha256).hexdigest()
 
 
 def name_fingerprint(*parts: str) -> str:
@@ -185,18 +186,16 @@ class NameIndexer:
         self._key = blind_key()
         self._words: dict[str, tuple[str, str, str]] = {}
 
-    def _digest(self, value: str, purpose: str) -> str:
-        if not value:
-            return ""
-        message = f"{purpose}:{value}".encode()
-        return hmac.new(self._key, message, hashlib.sha256).hexdigest()
-
     def _word(self, word: str) -> tuple[str, str, str]:
         """(phonetic code, exact token digest, phonetic token digest) of a normalised word."""
         known = self._words.get(word)
         if known is None:
             code = phonetic(word)
-            known = (code, self._digest(word, "word"), self._digest(code, "word-ph"))
+            known = (
+                code,
+                blind_index(word, purpose="word", key=self._key),
+                blind_index(code, purpose="word-ph", key=self._key),
+            )
             self._words[word] = known
         return known
 
@@ -207,8 +206,10 @@ class NameIndexer:
         tokens = {("exact", exact) for _code, exact, _ph in coded}
         tokens.update(("phonetic", ph) for _code, _exact, ph in coded)
         return (
-            self._digest(" ".join(words), "name"),
-            self._digest(" ".join(sorted(code for code, _e, _p in coded)), "ph"),
+            blind_index(" ".join(words), purpose="name", key=self._key),
+            blind_index(
+                " ".join(sorted(code for code, _e, _p in coded)), purpose="ph", key=self._key
+            ),
             sorted(tokens),
         )
 

@@ -69,6 +69,14 @@ def export_iati(request: AuthedRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
+def check_iati(request: AuthedRequest) -> HttpResponse:
+    country = _country_filter(request)
+    context = {"check": services.check_iati(country=country), "country": country}
+    return render(request, "interop/iati_check.html", context)
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def import_upload(request: AuthedRequest) -> HttpResponse:
     kinds = services.importable_kinds(request.user)

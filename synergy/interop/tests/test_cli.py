@@ -34,6 +34,22 @@ class CliTest(InteropTestCase):
         event = AuditEvent.objects.get(object_type="interop.iati")
         self.assertEqual(event.detail["country"], "NP")
 
+    def test_it_validates_an_iati_file_and_names_the_lines_of_its_errors(self) -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            good = Path(tmp) / "np.xml"
+            call_command("interop", "export-iati", "--output", str(good), stderr=io.StringIO())
+            out = io.StringIO()
+            call_command("interop", "validate-iati", str(good), stdout=out)
+            self.assertIn("valid IATI 2.03", out.getvalue())
+            bad = Path(tmp) / "bad.xml"
+            bad.write_bytes(good.read_bytes().replace(b'hierarchy="1"', b'hierarchy="one"'))
+            err = io.StringIO()
+            with self.assertRaisesMessage(CommandError, "problem(s) against the IATI 2.03"):
+                call_command("interop", "validate-iati", str(bad), stderr=err)
+            self.assertRegex(err.getvalue(), r"line \d+: .*hierarchy")
+            with self.assertRaisesMessage(CommandError, "cannot read"):
+                call_command("interop", "validate-iati", str(Path(tmp) / "missing.xml"))
+
     def test_it_refuses_an_export_with_no_project(self) -> None:
         with self.assertRaisesMessage(CommandError, "no project to export"):
             call_command("interop", "export-iati", "--country", "MG", stdout=io.StringIO())

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from lxml import etree
 
@@ -23,8 +24,24 @@ class IatiExportTest(InteropTestCase):
         root = self._export()
         schema.assertValid(root)
 
-    def test_it_resolves_the_schema_next_to_the_repository(self) -> None:
-        self.assertEqual(iati.schema_path().resolve(), IATI_SCHEMA.resolve())
+    def test_it_ships_the_schema_and_its_licence_in_the_package(self) -> None:
+        folder = iati.schema_path().parent
+        self.assertTrue(folder.is_relative_to(Path(iati.__file__).parent), folder)
+        for name in ("iati-activities-schema.xsd", "iati-common.xsd", "xml.xsd", "NOTICE.md"):
+            self.assertTrue((folder / name).is_file(), name)
+        self.assertIn("Creative Commons", (folder / "NOTICE.md").read_text())
+
+    def test_it_names_the_line_of_each_schema_error(self) -> None:
+        result = iati.activities_xml(Project.objects.all())
+        self.assertEqual(iati.schema_errors(result.xml), [])
+        broken = result.xml.replace(b"<iati-identifier>", b"<iati-identifyer>", 1).replace(
+            b"</iati-identifier>", b"</iati-identifyer>", 1
+        )
+        errors = iati.schema_errors(broken)
+        self.assertTrue(errors)
+        self.assertRegex(errors[0], r"^line \d+: .*iati-identifyer")
+        self.assertEqual(len(iati.schema_errors(b"<not xml")), 1)
+        self.assertIn("not well-formed", iati.schema_errors(b"<not xml")[0])
 
     def test_it_writes_the_expected_values(self) -> None:
         root = self._export()

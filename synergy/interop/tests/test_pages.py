@@ -63,6 +63,19 @@ class PagesTest(InteropTestCase):
             self.client.get(reverse("interop-export-iati") + "?country=ZZ").status_code, 404
         )
 
+    def test_it_shows_whether_the_iati_export_validates(self) -> None:
+        self.client.force_login(self.bob)
+        home = self.client.get(reverse("interop-home"))
+        self.assertContains(home, reverse("interop-check-iati"))
+        response = self.client.get(reverse("interop-check-iati"))
+        self.assertContains(response, "Valid: 1 activity validates")
+        self.assertEqual(
+            self.client.get(reverse("interop-check-iati") + "?country=MG").status_code, 200
+        )
+        self.assertContains(
+            self.client.get(reverse("interop-check-iati") + "?country=MG"), "No project"
+        )
+
     def test_it_refuses_imports_to_a_viewer(self) -> None:
         self.client.force_login(self.bob)
         self.assertEqual(self.client.get(reverse("interop-import")).status_code, 403)

@@ -1,6 +1,8 @@
 """``synergy interop SUBCOMMAND``: data exchange from the command line.
 
 * ``export-iati [--country NP] [--output FILE.xml]``: projects as IATI 2.03 activities.
+* ``validate-iati FILE``: check an IATI 2.03 activity file against the official schema that
+  ships with Synergy; each problem is printed as ``line N: message`` and the command fails.
 * ``export-hxl organisations|projects|activities [--format csv|xlsx] [--country NP]
   [--output FILE]``: an HXL-tagged table (xlsx needs --output).
 * ``import-hxl organisations|projects|activities FILE [--user NAME] [--dry-run]``: validate
@@ -21,7 +23,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from synergy.core.errors import ImportRowError
 from synergy.core.models import Country, User
-from synergy.interop import hxl, services
+from synergy.interop import hxl, iati, services
 from synergy.interop.tabular import FORMATS, TableError, format_of, read_table
 
 
@@ -33,7 +35,7 @@ def _country(code: str) -> str:
 
 
 class Command(BaseCommand):
-    help = "Data exchange: export-iati, export-hxl, import-hxl."
+    help = "Data exchange: export-iati, validate-iati, export-hxl, import-hxl."
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(
@@ -42,6 +44,10 @@ class Command(BaseCommand):
         iati = sub.add_parser("export-iati", help="Projects as IATI 2.03 activity XML.")
         iati.add_argument("--country", default="", help="ISO alpha-2 code, e.g. NP")
         iati.add_argument("--output", type=Path, help="file to write (default: standard output)")
+        check = sub.add_parser(
+            "validate-iati", help="Check an IATI 2.03 activity file against the official schema."
+        )
+        check.add_argument("file", type=Path)
         export = sub.add_parser("export-hxl", help="An HXL-tagged CSV or Excel table.")
         export.add_argument("kind", choices=hxl.KINDS)
         export.add_argument("--format", dest="file_format", choices=FORMATS, default="csv")
@@ -56,6 +62,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         handlers: dict[str, Callable[..., None]] = {
             "export-iati": self.handle_export_iati,
+            "validate-iati": self.handle_validate_iati,
             "export-hxl": self.handle_export_hxl,
             "import-hxl": self.handle_import_hxl,
         }
@@ -79,6 +86,18 @@ class Command(BaseCommand):
                 "skipped (no participating organisation): " + ", ".join(result.skipped)
             )
         self._write(export.content, output)
+
+    def handle_validate_iati(self, *, file: Path, **_: Any) -> None:
+        try:
+            content = file.read_bytes()
+        except OSError as exc:
+            raise CommandError(f"cannot read {file}: {exc}") from exc
+        errors = iati.schema_errors(content)
+        for error in errors:
+            self.stderr.write(error)
+        if errors:
+            raise CommandError(f"{file}: {len(errors)} problem(s) against the IATI 2.03 schema")
+        self.stdout.write(f"{file}: valid IATI {iati.IATI_VERSION} activity XML")
 
     def handle_export_hxl(
         self, *, kind: str, file_format: str, country: str, output: Path | None, **_: Any

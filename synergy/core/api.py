@@ -3,12 +3,14 @@
 # No "from __future__ import annotations" here: django-ninja reads the annotations at run time.
 
 from datetime import datetime
+from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from synergy.api.types import Body, Input, PathId, Version, column_limits, patch_fields
 from synergy.core import selectors, services
 from synergy.core.access import access_organisation
 from synergy.core.models import Country, Organisation, OrganisationKind, User
@@ -31,7 +33,8 @@ class OrganisationOut(Schema):
     updated_at: datetime
 
 
-class OrganisationIn(Schema):
+@column_limits(Organisation)
+class OrganisationIn(Body):
     name: str = Field(..., min_length=1, max_length=200)
     acronym: str = Field("", max_length=30)
     kind: OrganisationKind
@@ -41,18 +44,19 @@ class OrganisationIn(Schema):
     iati_identifier: str = ""
 
 
-class OrganisationPatch(Schema):
-    version: int = Field(..., description="The version you read; a stale version gives 409")
-    name: str | None = Field(None, min_length=1, max_length=200)
-    acronym: str | None = Field(None, max_length=30)
-    kind: OrganisationKind | None = None
+@column_limits(Organisation)
+class OrganisationPatch(Body):
+    version: Version
+    name: Annotated[str, Field(None, min_length=1, max_length=200)]
+    acronym: Annotated[str, Field(None, max_length=30)]
+    kind: Annotated[OrganisationKind, Field(None)]
     country: str | None = None
-    website: str | None = None
-    description: str | None = None
-    iati_identifier: str | None = None
+    website: Annotated[str, Field(None)]
+    description: Annotated[str, Field(None)]
+    iati_identifier: Annotated[str, Field(None)]
 
 
-class OrganisationFilters(Schema):
+class OrganisationFilters(Input):
     q: str = Field("", description="Search in name and acronym")
     kind: str = ""
     country: str = Field("", description="ISO 3166-1 alpha-2 code")
@@ -82,7 +86,7 @@ def list_organisations(
 
 
 @router.get("/{organisation_id}", response=OrganisationOut)
-def get_organisation(request: HttpRequest, organisation_id: int) -> Organisation:
+def get_organisation(request: HttpRequest, organisation_id: PathId) -> Organisation:
     return access_organisation(_user(request), organisation_id)
 
 
@@ -95,10 +99,10 @@ def create_organisation(request: HttpRequest, payload: OrganisationIn) -> Status
 
 @router.patch("/{organisation_id}", response=OrganisationOut)
 def update_organisation(
-    request: HttpRequest, organisation_id: int, payload: OrganisationPatch
+    request: HttpRequest, organisation_id: PathId, payload: OrganisationPatch
 ) -> Organisation:
     organisation = access_organisation(_user(request), organisation_id, write=True)
-    data = payload.dict(exclude_unset=True)
+    data = patch_fields(payload)
     version = data.pop("version")
     if "country" in data:
         data["country"] = _country(data["country"])

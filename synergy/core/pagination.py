@@ -12,6 +12,8 @@ from django.conf import settings
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
 
+from synergy.api.types import Count
+
 DEFAULT_LIMIT: int = getattr(settings, "API_PAGE_SIZE", 50)
 MAX_LIMIT = 500
 
@@ -19,7 +21,7 @@ MAX_LIMIT = 500
 class Pagination(LimitOffsetPagination):
     class Input(Schema):
         limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
-        offset: int = Field(0, ge=0)
+        offset: Count = 0
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(max_limit=MAX_LIMIT, **kwargs)

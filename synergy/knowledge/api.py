@@ -8,7 +8,7 @@ Published practices can be read without signing in when an administrator allows 
 # No "from __future__ import annotations" here: django-ninja reads the annotations at run time.
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
@@ -19,6 +19,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from synergy.api.auth import token_or_session
+from synergy.api.types import Body, Input, PathId, Ref, Version, Year, column_limits, patch_fields
 from synergy.core.models import Country, IloRegion, Organisation, User
 from synergy.core.pagination import Pagination
 from synergy.knowledge import downloads, search, selectors, services
@@ -31,11 +32,13 @@ from synergy.knowledge.access import (
 )
 from synergy.knowledge.models import (
     CountryRole,
+    Event,
     EventKind,
     EvidenceLevel,
     ExploitationForm,
     FollowUpStatus,
     GoodPractice,
+    Outcome,
     OutcomeKind,
     PracticeAttachment,
     ReviewAction,
@@ -165,12 +168,13 @@ class PracticeOut(PracticeListOut):
         ]
 
 
-class CountryRoleIn(Schema):
+class CountryRoleIn(Body):
     country: str = Field(..., description="ISO 3166-1 alpha-2 code")
     role: CountryRole
 
 
-class PracticeIn(Schema):
+@column_limits(GoodPractice)
+class PracticeIn(Body):
     title: str = Field(..., min_length=1, max_length=300)
     summary: str = ""
     background: str = ""
@@ -182,43 +186,44 @@ class PracticeIn(Schema):
     themes: list[str] = Field([], description="Theme slugs")
     exploitation_forms: list[str] = []
     target_groups: list[str] = []
-    organisations: list[int] = []
+    organisations: list[Ref] = []
     regions: list[IloRegion] = []
     countries: list[CountryRoleIn] = []
     languages: list[str] = []
-    year_start: int | None = None
-    year_end: int | None = None
+    year_start: Year | None = None
+    year_end: Year | None = None
 
 
-class PracticePatch(Schema):
-    version: int = Field(..., description="The version you read; a stale version gives 409")
-    title: str | None = Field(None, min_length=1, max_length=300)
-    summary: str | None = None
-    background: str | None = None
-    action: str | None = None
-    achievements: str | None = None
-    sustainability: str | None = None
-    lessons_learned: str | None = None
-    necessary_conditions: str | None = None
-    themes: list[str] | None = None
-    exploitation_forms: list[str] | None = None
-    target_groups: list[str] | None = None
-    organisations: list[int] | None = None
-    regions: list[IloRegion] | None = None
-    countries: list[CountryRoleIn] | None = None
-    languages: list[str] | None = None
-    year_start: int | None = None
-    year_end: int | None = None
-    evidence_level: EvidenceLevel | None = None
+@column_limits(GoodPractice)
+class PracticePatch(Body):
+    version: Version
+    title: Annotated[str, Field(None, min_length=1, max_length=300)]
+    summary: Annotated[str, Field(None)]
+    background: Annotated[str, Field(None)]
+    action: Annotated[str, Field(None)]
+    achievements: Annotated[str, Field(None)]
+    sustainability: Annotated[str, Field(None)]
+    lessons_learned: Annotated[str, Field(None)]
+    necessary_conditions: Annotated[str, Field(None)]
+    themes: Annotated[list[str], Field(None)]
+    exploitation_forms: Annotated[list[str], Field(None)]
+    target_groups: Annotated[list[str], Field(None)]
+    organisations: Annotated[list[Ref], Field(None)]
+    regions: Annotated[list[IloRegion], Field(None)]
+    countries: Annotated[list[CountryRoleIn], Field(None)]
+    languages: Annotated[list[str], Field(None)]
+    year_start: Year | None = None
+    year_end: Year | None = None
+    evidence_level: Annotated[EvidenceLevel, Field(None)]
     last_verified: date | None = None
 
 
-class TransitionIn(Schema):
+class TransitionIn(Body):
     action: ReviewAction
     comment: str = ""
 
 
-class PracticeFilters(Schema):
+class PracticeFilters(Input):
     q: str = Field("", description="Words to search for")
     theme: str = ""
     region: str = ""
@@ -259,7 +264,7 @@ def _fields(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _detail(request: HttpRequest, practice_id: int) -> GoodPractice:
+def _detail(request: HttpRequest, practice_id: PathId) -> GoodPractice:
     practice = selectors.practice_detail_relations(practice_id)
     user = _user(request)
     if user.is_authenticated:
@@ -287,7 +292,7 @@ def list_practices(request: HttpRequest, filters: Query[PracticeFilters]) -> Any
 
 
 @router.get("/practices/{practice_id}", response=PracticeOut, auth=public_or_token)
-def get_practice(request: HttpRequest, practice_id: int) -> Any:
+def get_practice(request: HttpRequest, practice_id: PathId) -> Any:
     access_practice(_user(request), practice_id)
     return _detail(request, practice_id)
 
@@ -299,9 +304,9 @@ def create_practice(request: HttpRequest, payload: PracticeIn) -> Status:
 
 
 @router.patch("/practices/{practice_id}", response=PracticeOut)
-def update_practice(request: HttpRequest, practice_id: int, payload: PracticePatch) -> Any:
+def update_practice(request: HttpRequest, practice_id: PathId, payload: PracticePatch) -> Any:
     practice = access_practice(_user(request), practice_id, write=True)
-    data = payload.dict(exclude_unset=True)
+    data = patch_fields(payload)
     version = data.pop("version")
     services.practice_update(
         actor=_user(request), practice=practice, version=version, **_fields(data)
@@ -310,7 +315,7 @@ def update_practice(request: HttpRequest, practice_id: int, payload: PracticePat
 
 
 @router.post("/practices/{practice_id}/transitions", response=PracticeOut)
-def transition_practice(request: HttpRequest, practice_id: int, payload: TransitionIn) -> Any:
+def transition_practice(request: HttpRequest, practice_id: PathId, payload: TransitionIn) -> Any:
     practice = access_practice(_user(request), practice_id)
     services.practice_transition(
         actor=_user(request), practice=practice, action=payload.action, comment=payload.comment
@@ -324,7 +329,7 @@ def transition_practice(request: HttpRequest, practice_id: int, payload: Transit
 @router.get(
     "/practices/{practice_id}/attachments", response=list[AttachmentOut], auth=public_or_token
 )
-def list_attachments(request: HttpRequest, practice_id: int) -> Any:
+def list_attachments(request: HttpRequest, practice_id: PathId) -> Any:
     practice = access_practice(_user(request), practice_id)
     return practice.attachments.order_by("id")
 
@@ -332,7 +337,7 @@ def list_attachments(request: HttpRequest, practice_id: int) -> Any:
 @router.post("/practices/{practice_id}/attachments", response={201: AttachmentOut})
 def upload_attachment(
     request: HttpRequest,
-    practice_id: int,
+    practice_id: PathId,
     file: File[UploadedFile],
     title: Form[str] = "",
 ) -> Status:
@@ -351,21 +356,19 @@ def upload_attachment(
     openapi_extra={
         "responses": {
             200: {
-                "description": "The file, as an attachment",
-                "content": {
-                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
-                },
+                "description": "The file, as an attachment, with its own media type",
+                "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
             }
         }
     },
 )
-def download_attachment(request: HttpRequest, practice_id: int, attachment_id: int) -> Any:
+def download_attachment(request: HttpRequest, practice_id: PathId, attachment_id: PathId) -> Any:
     attachment = access_attachment(_user(request), practice_id, attachment_id)
     return downloads.attachment_response(_user(request), attachment)
 
 
 @router.delete("/practices/{practice_id}/attachments/{attachment_id}", response={204: None})
-def delete_attachment(request: HttpRequest, practice_id: int, attachment_id: int) -> Status:
+def delete_attachment(request: HttpRequest, practice_id: PathId, attachment_id: PathId) -> Status:
     attachment = access_attachment(_user(request), practice_id, attachment_id, write=True)
     services.attachment_delete(actor=_user(request), attachment=attachment)
     return Status(204, None)
@@ -401,7 +404,8 @@ class EventOut(Schema):
     version: int
 
 
-class EventIn(Schema):
+@column_limits(Event)
+class EventIn(Body):
     kind: EventKind
     title: str = Field(..., min_length=1, max_length=300)
     description: str = ""
@@ -409,39 +413,42 @@ class EventIn(Schema):
     end_date: date | None = None
     place: str = ""
     country: str | None = None
-    host: int | None = None
+    host: Ref | None = None
     agenda: str = ""
     participating_countries: list[str] = []
-    practices: list[int] = []
+    practices: list[Ref] = []
 
 
-class EventPatch(Schema):
-    version: int
-    kind: EventKind | None = None
-    title: str | None = Field(None, min_length=1, max_length=300)
-    description: str | None = None
-    start_date: date | None = None
+@column_limits(Event)
+class EventPatch(Body):
+    version: Version
+    kind: Annotated[EventKind, Field(None)]
+    title: Annotated[str, Field(None, min_length=1, max_length=300)]
+    description: Annotated[str, Field(None)]
+    start_date: Annotated[date, Field(None)]
     end_date: date | None = None
-    place: str | None = None
-    agenda: str | None = None
+    place: Annotated[str, Field(None)]
+    agenda: Annotated[str, Field(None)]
 
 
-class OutcomeIn(Schema):
+@column_limits(Outcome)
+class OutcomeIn(Body):
     kind: OutcomeKind
     title: str = Field(..., min_length=1, max_length=300)
     description: str = ""
-    owner_user: int | None = None
-    owner_organisation: int | None = None
+    owner_user: Ref | None = None
+    owner_organisation: Ref | None = None
     due_date: date | None = None
     status: FollowUpStatus = FollowUpStatus.OPEN
 
 
-class OutcomePatch(Schema):
-    version: int
-    title: str | None = Field(None, min_length=1, max_length=300)
-    description: str | None = None
+@column_limits(Outcome)
+class OutcomePatch(Body):
+    version: Version
+    title: Annotated[str, Field(None, min_length=1, max_length=300)]
+    description: Annotated[str, Field(None)]
     due_date: date | None = None
-    status: FollowUpStatus | None = None
+    status: Annotated[FollowUpStatus, Field(None)]
 
 
 def _event_fields(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
@@ -486,7 +493,7 @@ def list_events(request: HttpRequest, kind: str = "") -> Any:
 
 
 @router.get("/events/{event_id}", response=EventOut)
-def get_event(request: HttpRequest, event_id: int) -> Any:
+def get_event(request: HttpRequest, event_id: PathId) -> Any:
     return access_event(_user(request), event_id)
 
 
@@ -497,9 +504,9 @@ def create_event(request: HttpRequest, payload: EventIn) -> Status:
 
 
 @router.patch("/events/{event_id}", response=EventOut)
-def update_event(request: HttpRequest, event_id: int, payload: EventPatch) -> Any:
+def update_event(request: HttpRequest, event_id: PathId, payload: EventPatch) -> Any:
     event = access_event(_user(request), event_id, write=True)
-    data = payload.dict(exclude_unset=True)
+    data = patch_fields(payload)
     version = data.pop("version")
     return services.event_update(
         actor=_user(request), event=event, version=version, **_event_fields(request, data)
@@ -508,13 +515,13 @@ def update_event(request: HttpRequest, event_id: int, payload: EventPatch) -> An
 
 @router.get("/events/{event_id}/outcomes", response=list[OutcomeOut])
 @paginate(Pagination)
-def list_outcomes(request: HttpRequest, event_id: int) -> Any:
+def list_outcomes(request: HttpRequest, event_id: PathId) -> Any:
     event = access_event(_user(request), event_id)
     return event.outcomes.order_by("due_date", "id")
 
 
 @router.post("/events/{event_id}/outcomes", response={201: OutcomeOut})
-def create_outcome(request: HttpRequest, event_id: int, payload: OutcomeIn) -> Status:
+def create_outcome(request: HttpRequest, event_id: PathId, payload: OutcomeIn) -> Status:
     event = access_event(_user(request), event_id, write=True)
     outcome = services.outcome_create(
         actor=_user(request), event=event, **_outcome_fields(payload.dict())
@@ -523,9 +530,9 @@ def create_outcome(request: HttpRequest, event_id: int, payload: OutcomeIn) -> S
 
 
 @router.patch("/outcomes/{outcome_id}", response=OutcomeOut)
-def update_outcome(request: HttpRequest, outcome_id: int, payload: OutcomePatch) -> Any:
+def update_outcome(request: HttpRequest, outcome_id: PathId, payload: OutcomePatch) -> Any:
     outcome = access_outcome(_user(request), outcome_id, write=True)
-    data = payload.dict(exclude_unset=True)
+    data = patch_fields(payload)
     version = data.pop("version")
     return services.outcome_update(
         actor=_user(request), outcome=outcome, version=version, **_outcome_fields(data)

@@ -7,7 +7,7 @@ limited ReferralForProvider shape only."""
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from synergy.api.types import Body, Count, Input, PathId, Ref, Version, column_limits, patch_fields
 from synergy.core.models import AdminArea, Organisation, User
 from synergy.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, Pagination
 from synergy.monitoring import selectors, services
@@ -45,7 +46,7 @@ def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
-def _organisation(user: User, organisation_id: int | None) -> Organisation:
+def _organisation(user: User, organisation_id: PathId | None) -> Organisation:
     ids = selectors.writable_organisation_ids(user)
     if organisation_id is None:
         if not ids:
@@ -88,8 +89,9 @@ class HouseholdOut(Schema):
         return obj.area.code if obj.area else None
 
 
-class HouseholdIn(Schema):
-    organisation: int | None = Field(None, description="Default: your organisation")
+@column_limits(Household)
+class HouseholdIn(Body):
+    organisation: Ref | None = Field(None, description="Default: your organisation")
     area: str | None = Field(None, description="AdminArea code")
     address: str = ""
     head_name: str = ""
@@ -100,14 +102,15 @@ class HouseholdIn(Schema):
     consent_by: ConsentBy
 
 
-class HouseholdPatch(Schema):
-    version: int = Field(..., description="The version you read; a stale version gives 409")
-    address: str | None = None
-    head_name: str | None = None
-    contact_phone: str | None = None
-    member_count: int | None = Field(None, ge=0, le=60)
-    livelihood: Livelihood | None = None
-    livelihood_notes: str | None = None
+@column_limits(Household)
+class HouseholdPatch(Body):
+    version: Version
+    address: Annotated[str, Field(None)]
+    head_name: Annotated[str, Field(None)]
+    contact_phone: Annotated[str, Field(None)]
+    member_count: Annotated[int, Field(None, ge=0, le=60)]
+    livelihood: Annotated[Livelihood, Field(None)]
+    livelihood_notes: Annotated[str, Field(None)]
 
 
 class ChildOut(Schema):
@@ -140,8 +143,9 @@ class ChildOut(Schema):
         return obj.household.public_id if obj.household else None
 
 
-class ChildIn(Schema):
-    organisation: int | None = Field(None, description="Default: your organisation")
+@column_limits(Child)
+class ChildIn(Body):
+    organisation: Ref | None = Field(None, description="Default: your organisation")
     household: UUID | None = None
     area: str | None = None
     first_name: str = Field(..., min_length=1, max_length=100)
@@ -157,20 +161,21 @@ class ChildIn(Schema):
     projects: list[str] = Field([], description="Project codes to enrol the child in")
 
 
-class ChildPatch(Schema):
-    version: int = Field(..., description="The version you read; a stale version gives 409")
-    first_name: str | None = Field(None, min_length=1, max_length=100)
-    last_name: str | None = None
-    other_names: str | None = None
-    sex: Sex | None = None
+@column_limits(Child)
+class ChildPatch(Body):
+    version: Version
+    first_name: Annotated[str, Field(None, min_length=1, max_length=100)]
+    last_name: Annotated[str, Field(None)]
+    other_names: Annotated[str, Field(None)]
+    sex: Annotated[Sex, Field(None)]
     date_of_birth: date | None = None
-    school_status: SchoolStatus | None = None
-    grade: str | None = None
-    contact_phone: str | None = None
-    risk_factors: list[str] | None = None
+    school_status: Annotated[SchoolStatus, Field(None)]
+    grade: Annotated[str, Field(None)]
+    contact_phone: Annotated[str, Field(None)]
+    risk_factors: Annotated[list[str], Field(None)]
 
 
-class ChildFilters(Schema):
+class ChildFilters(Input):
     q: str = Field("", description="Name (exact or sounds like), through the blind index")
     status: str = ""
     sex: str = ""
@@ -206,20 +211,21 @@ class VisitOut(Schema):
         return obj.child.public_id
 
 
-class VisitIn(Schema):
+@column_limits(Visit)
+class VisitIn(Body):
     kind: VisitKind
     visit_date: date
     monitor_role: MonitorRole | None = None
     activities: str = ""
     industry_code: str = ""
     occupation_code: str = ""
-    econ_hours: Decimal = Field(Decimal(0), ge=0, le=168)
-    chore_hours: Decimal = Field(Decimal(0), ge=0, le=168)
+    econ_hours: Decimal = Field(Decimal(0), ge=0, le=168, decimal_places=1)
+    chore_hours: Decimal = Field(Decimal(0), ge=0, le=168, decimal_places=1)
     hazardous_conditions: bool = False
     hazards: list[str] = []
     night_work: bool = False
     worst_forms: bool = False
-    attendance_percent: Decimal | None = Field(None, ge=0, le=100)
+    attendance_percent: Decimal | None = Field(None, ge=0, le=100, decimal_places=2)
     notes: str = ""
 
 
@@ -257,18 +263,19 @@ class ReferralProviderOut(Schema):
     version: int
 
 
-class ReferralIn(Schema):
+@column_limits(Referral)
+class ReferralIn(Body):
     child: UUID
-    to_organisation: int
+    to_organisation: Ref
     service_type: ReferralServiceType
     notes: str = ""
     consent_given: bool
     consent_by: ConsentBy
 
 
-class ReferralAction(Schema):
-    version: int
-    reason: str = ""
+class ReferralAction(Body):
+    version: Version
+    reason: str = Field("", max_length=500)
 
 
 # -- households ------------------------------------------------------------------------------
@@ -303,7 +310,7 @@ def get_household(request: HttpRequest, household_id: UUID) -> Household:
 def update_household(request: HttpRequest, household_id: UUID, payload: HouseholdPatch) -> Any:
     user = _user(request)
     household = access_household(user, household_id, write=True)
-    data = payload.dict(exclude_unset=True)
+    data = patch_fields(payload)
     version = data.pop("version")
     return services.household_update(actor=user, household=household, version=version, **data)
 
@@ -317,7 +324,8 @@ def list_children(request: HttpRequest, filters: Query[ChildFilters]) -> Any:
     return selectors.child_list(user=_user(request), **filters.dict()).select_related("household")
 
 
-@router.post("/children", response={201: ChildOut})
+# 404: the household named in the body is unknown or not one you may see.
+@router.post("/children", response={201: ChildOut}, openapi_extra={"x-errors": [404]})
 def create_child(request: HttpRequest, payload: ChildIn) -> Status:
     from synergy.partners.models import Project
 
@@ -350,7 +358,7 @@ def get_child(request: HttpRequest, child_id: UUID) -> Child:
 def update_child(request: HttpRequest, child_id: UUID, payload: ChildPatch) -> Child:
     user = _user(request)
     child = access_child(user, child_id, write=True)
-    data = payload.dict(exclude_unset=True)
+    data = patch_fields(payload)
     version = data.pop("version")
     return services.child_update(actor=user, child=child, version=version, **data)
 
@@ -396,10 +404,10 @@ class ReceivedPage(Schema):
     count: int
 
 
-class ReceivedFilters(Schema):
+class ReceivedFilters(Input):
     status: str = ""
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
+    offset: Count = 0
 
 
 @router.get("/referrals/received", response=ReceivedPage)
@@ -429,7 +437,8 @@ def _provider_shape(referral: Referral) -> dict[str, Any]:
     }
 
 
-@router.post("/referrals", response={201: ReferralOut})
+# 404: the child named in the body is unknown or not one you may see.
+@router.post("/referrals", response={201: ReferralOut}, openapi_extra={"x-errors": [404]})
 def create_referral(request: HttpRequest, payload: ReferralIn) -> Status:
     user = _user(request)
     data = payload.dict()

@@ -5,13 +5,14 @@ every signed-in member reads; writes follow synergy.partners.access."""
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from synergy.api.types import Body, Count, Input, PathId, Ref, Version, column_limits, patch_fields
 from synergy.core.models import AdminArea, Country, Organisation, User
 from synergy.core.pagination import Pagination
 from synergy.partners import selectors, services
@@ -19,15 +20,19 @@ from synergy.partners.access import access_activity, access_partnership, access_
 from synergy.partners.models import (
     Activity,
     ExploitationForm,
+    FocalPoint,
     InterventionType,
     Level,
     MigrationStage,
     ParticipantRole,
     Partnership,
     PartnershipKind,
+    PartnershipParty,
     PartnershipStatus,
     PartyRole,
     Project,
+    ProjectParticipant,
+    ProjectTarget,
     Sex,
     ShareBasis,
     TargetKind,
@@ -121,21 +126,24 @@ class PartnershipDetailOut(PartnershipOut):
         return list(obj.focal_points.all())
 
 
-class PartyIn(Schema):
-    organisation: int
+@column_limits(PartnershipParty)
+class PartyIn(Body):
+    organisation: Ref
     role: PartyRole
     responsibilities: str = ""
 
 
-class FocalPointIn(Schema):
-    organisation: int
+@column_limits(FocalPoint)
+class FocalPointIn(Body):
+    organisation: Ref
     name: str = Field(..., min_length=1, max_length=200)
     job_title: str = ""
     email: str = ""
     phone: str = ""
 
 
-class PartnershipIn(Schema):
+@column_limits(Partnership)
+class PartnershipIn(Body):
     title: str = Field(..., min_length=1, max_length=250)
     kind: PartnershipKind
     status: PartnershipStatus = PartnershipStatus.ACTIVE
@@ -147,20 +155,23 @@ class PartnershipIn(Schema):
     focal_points: list[FocalPointIn] = []
 
 
-class PartnershipPatch(Schema):
-    version: int = Field(..., description="The version you read; a stale version gives 409")
-    title: str | None = Field(None, min_length=1, max_length=250)
-    kind: PartnershipKind | None = None
-    status: PartnershipStatus | None = None
-    description: str | None = None
-    countries: list[str] | None = None
+@column_limits(Partnership)
+class PartnershipPatch(Body):
+    version: Version
+    title: Annotated[str, Field(None, min_length=1, max_length=250)]
+    kind: Annotated[PartnershipKind, Field(None)]
+    status: Annotated[PartnershipStatus, Field(None)]
+    description: Annotated[str, Field(None)]
+    countries: Annotated[list[str], Field(None)]
     start_date: date | None = None
     end_date: date | None = None
-    parties: list[PartyIn] | None = Field(None, description="Replaces all parties")
-    focal_points: list[FocalPointIn] | None = Field(None, description="Replaces all focal points")
+    parties: Annotated[list[PartyIn], Field(None, description="Replaces all parties")]
+    focal_points: Annotated[
+        list[FocalPointIn], Field(None, description="Replaces all focal points")
+    ]
 
 
-class PartnershipFilters(Schema):
+class PartnershipFilters(Input):
     q: str = Field("", description="Search in title and description")
     kind: str = ""
     status: str = ""
@@ -190,7 +201,7 @@ def _partnership_kwargs(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def _partnership_out(partnership_id: int, user: User) -> Partnership:
+def _partnership_out(partnership_id: PathId, user: User) -> Partnership:
     return access_partnership(user, partnership_id)
 
 
@@ -209,7 +220,7 @@ def list_partnerships(
 
 
 @router.get("/partnerships/{partnership_id}", response=PartnershipDetailOut)
-def get_partnership(request: HttpRequest, partnership_id: int) -> Partnership:
+def get_partnership(request: HttpRequest, partnership_id: PathId) -> Partnership:
     return access_partnership(_user(request), partnership_id)
 
 
@@ -222,10 +233,10 @@ def create_partnership(request: HttpRequest, payload: PartnershipIn) -> Status:
 
 @router.patch("/partnerships/{partnership_id}", response=PartnershipDetailOut)
 def update_partnership(
-    request: HttpRequest, partnership_id: int, payload: PartnershipPatch
+    request: HttpRequest, partnership_id: PathId, payload: PartnershipPatch
 ) -> Partnership:
     partnership = access_partnership(_user(request), partnership_id, write=True)
-    data = _partnership_kwargs(payload.dict(exclude_unset=True))
+    data = _partnership_kwargs(patch_fields(payload))
     version = data.pop("version")
     services.partnership_update(
         actor=_user(request), partnership=partnership, version=version, **data
@@ -249,9 +260,9 @@ class TargetIO(Schema):
     organisation: int = Field(..., alias="organisation_id")
     kind: TargetKind
     sex: Sex
-    number: int = Field(..., ge=0)
-    baseline: int | None = Field(None, ge=0)
-    actual: int | None = Field(None, ge=0)
+    number: Count = Field(...)
+    baseline: Count | None = None
+    actual: Count | None = None
 
 
 class ProjectOut(Schema):
@@ -317,30 +328,33 @@ class ProjectDetailOut(ProjectOut):
         return sum(t.number for t in obj.targets.all() if t.kind == TargetKind.PREVENT)
 
 
-class ParticipantIn(Schema):
-    organisation: int
+@column_limits(ProjectParticipant)
+class ParticipantIn(Body):
+    organisation: Ref
     role: ParticipantRole
-    share_percent: Decimal | None = Field(None, ge=0, le=100)
+    share_percent: Decimal | None = Field(None, ge=0, le=100, decimal_places=2)
     share_basis: ShareBasis | None = None
 
 
-class TargetIn(Schema):
-    organisation: int
+@column_limits(ProjectTarget)
+class TargetIn(Body):
+    organisation: Ref
     kind: TargetKind
     sex: Sex
-    number: int = Field(..., ge=0)
-    baseline: int | None = Field(None, ge=0)
-    actual: int | None = Field(None, ge=0)
+    number: Count = Field(...)
+    baseline: Count | None = None
+    actual: Count | None = None
 
 
-class ProjectIn(Schema):
+@column_limits(Project)
+class ProjectIn(Body):
     code: str = Field(..., min_length=1, max_length=50)
     iati_identifier: str = ""
     title: str = Field(..., min_length=1, max_length=250)
     description: str = ""
     status: int = Field(1, ge=1, le=6, description="IATI ActivityStatus code")
     countries: list[str] = Field(..., min_length=1)
-    areas: list[int] = []
+    areas: list[Ref] = []
     service_types: list[str] = []
     target_groups: list[str] = []
     focus: list[str] = []
@@ -348,7 +362,7 @@ class ProjectIn(Schema):
     exploitation_forms: list[str] = []
     start_date: date | None = None
     end_date: date | None = None
-    budget_amount: Decimal | None = None
+    budget_amount: Decimal | None = Field(None, ge=0, max_digits=16, decimal_places=2)
     budget_currency: str = "USD"
     budget_period_start: date | None = None
     budget_period_end: date | None = None
@@ -356,35 +370,36 @@ class ProjectIn(Schema):
     targets: list[TargetIn] = []
 
 
-class ProjectPatch(Schema):
-    version: int = Field(..., description="The version you read; a stale version gives 409")
-    code: str | None = Field(None, min_length=1, max_length=50)
-    iati_identifier: str | None = None
-    title: str | None = Field(None, min_length=1, max_length=250)
-    description: str | None = None
-    status: int | None = Field(None, ge=1, le=6)
-    countries: list[str] | None = None
-    areas: list[int] | None = None
-    service_types: list[str] | None = None
-    target_groups: list[str] | None = None
-    focus: list[str] | None = None
-    supply_chain_sector: str | None = None
-    exploitation_forms: list[str] | None = None
+@column_limits(Project)
+class ProjectPatch(Body):
+    version: Version
+    code: Annotated[str, Field(None, min_length=1, max_length=50)]
+    iati_identifier: Annotated[str, Field(None)]
+    title: Annotated[str, Field(None, min_length=1, max_length=250)]
+    description: Annotated[str, Field(None)]
+    status: Annotated[int, Field(None, ge=1, le=6)]
+    countries: Annotated[list[str], Field(None)]
+    areas: Annotated[list[Ref], Field(None)]
+    service_types: Annotated[list[str], Field(None)]
+    target_groups: Annotated[list[str], Field(None)]
+    focus: Annotated[list[str], Field(None)]
+    supply_chain_sector: Annotated[str, Field(None)]
+    exploitation_forms: Annotated[list[str], Field(None)]
     start_date: date | None = None
     end_date: date | None = None
-    budget_amount: Decimal | None = None
-    budget_currency: str | None = None
+    budget_amount: Annotated[Decimal | None, Field(None, ge=0, max_digits=16, decimal_places=2)]
+    budget_currency: Annotated[str, Field(None)]
     budget_period_start: date | None = None
     budget_period_end: date | None = None
-    participants: list[ParticipantIn] | None = Field(None, description="Replaces all")
-    targets: list[TargetIn] | None = Field(None, description="Replaces all")
+    participants: Annotated[list[ParticipantIn], Field(None, description="Replaces all")]
+    targets: Annotated[list[TargetIn], Field(None, description="Replaces all")]
 
 
-class ProjectFilters(Schema):
+class ProjectFilters(Input):
     q: str = Field("", description="Search in code and title")
     status: int | None = Field(None, ge=1, le=6)
     country: str = Field("", description="ISO 3166-1 alpha-2 code")
-    organisation: int | None = Field(None, description="A participating organisation's id")
+    organisation: Ref | None = Field(None, description="A participating organisation's id")
     service_type: str = ""
     exploitation_form: str = ""
 
@@ -430,7 +445,7 @@ def _project_kwargs(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def _project_detail(project_id: int, user: User) -> Project:
+def _project_detail(project_id: PathId, user: User) -> Project:
     project = access_project(user, project_id)
     return project
 
@@ -450,7 +465,7 @@ def list_projects(request: HttpRequest, filters: Query[ProjectFilters]) -> list[
 
 
 @router.get("/projects/{project_id}", response=ProjectDetailOut)
-def get_project(request: HttpRequest, project_id: int) -> Project:
+def get_project(request: HttpRequest, project_id: PathId) -> Project:
     return _project_detail(project_id, _user(request))
 
 
@@ -461,9 +476,9 @@ def create_project(request: HttpRequest, payload: ProjectIn) -> Status:
 
 
 @router.patch("/projects/{project_id}", response=ProjectDetailOut)
-def update_project(request: HttpRequest, project_id: int, payload: ProjectPatch) -> Project:
+def update_project(request: HttpRequest, project_id: PathId, payload: ProjectPatch) -> Project:
     project = access_project(_user(request), project_id, write=True)
-    data = _project_kwargs(payload.dict(exclude_unset=True))
+    data = _project_kwargs(patch_fields(payload))
     version = data.pop("version")
     services.project_update(actor=_user(request), project=project, version=version, **data)
     return _project_detail(project_id, _user(request))
@@ -496,51 +511,53 @@ class ActivityOut(Schema):
     updated_at: datetime
 
 
-class ActivityIn(Schema):
-    organisation: int
-    project: int | None = None
+@column_limits(Activity)
+class ActivityIn(Body):
+    organisation: Ref
+    project: Ref | None = None
     title: str = Field("", max_length=250)
     intervention_type: InterventionType
     level: Level
     country: str
-    admin_area: int | None = None
+    admin_area: Ref | None = None
     migration_stage: MigrationStage
     exploitation_form: ExploitationForm
     start_date: date
     end_date: date | None = None
-    reached_f_child: int = Field(0, ge=0)
-    reached_m_child: int = Field(0, ge=0)
-    reached_f_adult: int = Field(0, ge=0)
-    reached_m_adult: int = Field(0, ge=0)
+    reached_f_child: Count = Field(0)
+    reached_m_child: Count = Field(0)
+    reached_f_adult: Count = Field(0)
+    reached_m_adult: Count = Field(0)
     description: str = ""
 
 
-class ActivityPatch(Schema):
-    version: int = Field(..., description="The version you read; a stale version gives 409")
-    organisation: int | None = None
-    project: int | None = None
-    title: str | None = Field(None, max_length=250)
-    intervention_type: InterventionType | None = None
-    level: Level | None = None
+@column_limits(Activity)
+class ActivityPatch(Body):
+    version: Version
+    organisation: Annotated[Ref, Field(None)]
+    project: Ref | None = None
+    title: Annotated[str, Field(None, max_length=250)]
+    intervention_type: Annotated[InterventionType, Field(None)]
+    level: Annotated[Level, Field(None)]
     country: str | None = None
-    admin_area: int | None = None
-    migration_stage: MigrationStage | None = None
-    exploitation_form: ExploitationForm | None = None
-    start_date: date | None = None
+    admin_area: Ref | None = None
+    migration_stage: Annotated[MigrationStage, Field(None)]
+    exploitation_form: Annotated[ExploitationForm, Field(None)]
+    start_date: Annotated[date, Field(None)]
     end_date: date | None = None
-    reached_f_child: int | None = Field(None, ge=0)
-    reached_m_child: int | None = Field(None, ge=0)
-    reached_f_adult: int | None = Field(None, ge=0)
-    reached_m_adult: int | None = Field(None, ge=0)
-    description: str | None = None
+    reached_f_child: Annotated[Count, Field(None)]
+    reached_m_child: Annotated[Count, Field(None)]
+    reached_f_adult: Annotated[Count, Field(None)]
+    reached_m_adult: Annotated[Count, Field(None)]
+    description: Annotated[str, Field(None)]
 
 
-class ActivityFiltersIn(Schema):
+class ActivityFiltersIn(Body):
     q: str = ""
     country: str = Field("", description="ISO 3166-1 alpha-2 code")
-    area: int | None = Field(None, description="An admin area id; includes the areas below it")
-    organisation: int | None = None
-    project: int | None = None
+    area: Ref | None = Field(None, description="An admin area id; includes the areas below it")
+    organisation: Ref | None = None
+    project: Ref | None = None
     intervention_type: str = ""
     level: str = ""
     migration_stage: str = ""
@@ -581,7 +598,7 @@ def list_activities(request: HttpRequest, filters: Query[ActivityFiltersIn]) -> 
 
 
 @router.get("/activities/{activity_id}", response=ActivityOut)
-def get_activity(request: HttpRequest, activity_id: int) -> Activity:
+def get_activity(request: HttpRequest, activity_id: PathId) -> Activity:
     return access_activity(_user(request), activity_id)
 
 
@@ -592,9 +609,9 @@ def create_activity(request: HttpRequest, payload: ActivityIn) -> Status:
 
 
 @router.patch("/activities/{activity_id}", response=ActivityOut)
-def update_activity(request: HttpRequest, activity_id: int, payload: ActivityPatch) -> Activity:
+def update_activity(request: HttpRequest, activity_id: PathId, payload: ActivityPatch) -> Activity:
     activity = access_activity(_user(request), activity_id, write=True)
-    data = _activity_kwargs(payload.dict(exclude_unset=True))
+    data = _activity_kwargs(patch_fields(payload))
     version = data.pop("version")
     return services.activity_update(
         actor=_user(request), activity=activity, version=version, **data

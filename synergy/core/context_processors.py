@@ -31,6 +31,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         {"label": _("Indicators"), "url": None},
         {"label": _("Knowledge"), "url": reverse("knowledge-practice-list"), "name": "knowledge"},
         {"label": _("Surveys"), "url": reverse("surveys-list"), "name": "surveys"},
+        {"label": _("Data exchange"), "url": reverse("interop-home"), "name": "interop"},
     ]
     user = getattr(request, "user", None)
     is_admin = bool(user and user.is_authenticated and roles.is_system_admin(user))

@@ -93,6 +93,29 @@ def ilo_region_for(iso2: str, m49_region_code: str, m49_subregion_code: str) -> 
     return ""
 
 
+# Codes that ISO 3166-1 leaves to its users and that the partners' data use all the same:
+# Kosovo's XK (World Bank, European Union, IATI's country codelist). Their facts come from
+# country_converter's table, like the regions of the others.
+USER_ASSIGNED = ("XK",)
+
+
+def _user_assigned_rows() -> list[dict[str, str]]:
+    table = resources.files("country_converter").joinpath("country_data.tsv")
+    with table.open(encoding="utf-8") as handle:
+        rows = csv.DictReader(handle, delimiter="\t")
+        return [row for row in rows if row["ISO2"] in USER_ASSIGNED]
+
+
+def user_assigned_names() -> dict[str, str]:
+    """Short and official names of the user-assigned countries, to their code."""
+    names: dict[str, str] = {}
+    for row in _user_assigned_rows():
+        for key in ("name_short", "name_official"):
+            if row[key]:
+                names[row[key]] = row["ISO2"]
+    return names
+
+
 def country_records() -> list[CountryRecord]:
     subregions = _un_subregions()
     records = []
@@ -111,6 +134,24 @@ def country_records() -> list[CountryRecord]:
                 m49_subregion_code=subregion_code,
                 m49_subregion=subregion,
                 ilo_region=ilo_region_for(country.alpha_2, region_code, subregion_code),
+            )
+        )
+    for row in _user_assigned_rows():
+        region_code, subregion_code, subregion, _intermediate = M49_GROUPS.get(
+            row["UNregion"], ("", "", "", "")
+        )
+        records.append(
+            CountryRecord(
+                iso2=row["ISO2"],
+                iso3=row["ISO3"],
+                numeric=row["ISOnumeric"],
+                name=row["name_short"],
+                official_name=row["name_official"],
+                m49_region_code=region_code,
+                m49_region=M49_REGIONS.get(region_code, ""),
+                m49_subregion_code=subregion_code,
+                m49_subregion=subregion,
+                ilo_region=ilo_region_for(row["ISO2"], region_code, subregion_code),
             )
         )
     return records

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 import pycountry
 
+from synergy.core.countries import user_assigned_names
 from synergy.core.models import IloRegion
 
 SECTION_NAMES: dict[str, str] = {
@@ -337,12 +338,16 @@ def parse_publication(text: str) -> ParsedPublication:
 
 
 def country_code(name: str) -> str | None:
-    """ISO alpha-2 code of a country name, or None (Kosovo, regions, organisations…)."""
+    """ISO alpha-2 code of a country name (XK for Kosovo, a user-assigned code in common use),
+    or None (regions, organisations…)."""
     key = normalise(name)
     if not key:
         return None
     if key in COUNTRY_ALIASES:
         return COUNTRY_ALIASES[key]
+    for known, code in user_assigned_names().items():
+        if normalise(known) == key:
+            return code
     try:
         return str(pycountry.countries.lookup(name.strip()).alpha_2)
     except LookupError:
@@ -377,7 +382,7 @@ def _title_countries(title: str) -> tuple[list[str], list[str]]:
             and len(part.split()) <= 3
             and not re.search(r"region|america|africa|asia|europe|countries", part, re.I)
         ):
-            unresolved.append(part)  # e.g. Kosovo, which has no ISO 3166-1 code
+            unresolved.append(part)  # a name no code list knows: reported, not guessed
     return codes, unresolved
 
 

@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from synergy.core.models import Country, IloRegion, Organisation
@@ -39,7 +40,13 @@ class Theme(models.Model):
         verbose_name_plural = _("themes")
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language when it is one of the names Synergy ships with
+        (see migration 0002); a name an administrator added is shown as written."""
+        return gettext(self.name)
 
 
 class ExploitationForm(models.Model):
@@ -55,7 +62,13 @@ class ExploitationForm(models.Model):
         verbose_name_plural = _("forms of exploitation")
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language when it is one of the names Synergy ships with
+        (see migration 0002); a name an administrator added is shown as written."""
+        return gettext(self.name)
 
 
 class TargetGroup(models.Model):
@@ -70,7 +83,13 @@ class TargetGroup(models.Model):
         verbose_name_plural = _("target groups")
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language when it is one of the names Synergy ships with
+        (see migration 0002); a name an administrator added is shown as written."""
+        return gettext(self.name)
 
 
 class PracticeStatus(models.TextChoices):

@@ -217,7 +217,7 @@ def practice_pdf_view(request: HttpRequest, practice_id: int) -> HttpResponse:
             (_("Learned by"), ", ".join(c.name for c in brief["learned"])),
             (_("Took part"), ", ".join(c.name for c in brief["participated"])),
         ],
-        "themes": ", ".join(t.name for t in practice.themes.all()),
+        "themes": ", ".join(t.label for t in practice.themes.all()),
         "regions": ", ".join(brief["region_names"]),
         "criteria": brief["criteria"],
     }

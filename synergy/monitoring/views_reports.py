@@ -18,6 +18,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from synergy.core import roles
 from synergy.core.http import AuthedRequest
@@ -28,6 +29,12 @@ from synergy.monitoring.indicators import Period, Scope
 PAGE_SIZE = 50
 PERIOD = re.compile(r"^(\d{4})H([12])$")
 REPORT_MEMBER_ROLES = frozenset({Role.PARTNER_MANAGER, Role.ANALYST})
+
+
+SEX_HEADS = {
+    "F": pgettext_lazy("column head: female, one letter", "F"),
+    "M": pgettext_lazy("column head: male, one letter", "M"),
+}
 
 
 def _period(request: AuthedRequest) -> Period:
@@ -118,7 +125,8 @@ def _report_context(request: AuthedRequest, scope: Scope, title: str) -> dict[st
         "may_list": indicators.may_list_children(request.user),
         "inline": inline,
         "section": "reports",
-        "sexes": indicators.SEXES,
+        # Column heads only: abbreviations in the reader's language (ف/ذ in Arabic).
+        "sexes": [SEX_HEADS[s] for s in indicators.SEXES],
     }
     # The heavy sections are kept a few minutes (report_sections); ?fresh=1 counts again.
     fresh = request.GET.get("fresh") == "1"

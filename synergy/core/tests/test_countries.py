@@ -9,10 +9,16 @@ from synergy.testing import BaseTestCase
 
 class CountryTests(BaseTestCase):
     def test_it_has_every_iso_country(self) -> None:
-        self.assertEqual(Country.objects.count(), len(pycountry.countries))
-        self.assertGreaterEqual(Country.objects.count(), 249)
+        self.assertEqual(Country.objects.count(), len(pycountry.countries) + 1)
+        self.assertGreaterEqual(Country.objects.count(), 250)
         codes = set(Country.objects.values_list("iso2", flat=True))
-        self.assertEqual(codes, {c.alpha_2 for c in pycountry.countries})
+        self.assertEqual(codes, {c.alpha_2 for c in pycountry.countries} | {"XK"})
+
+    def test_it_knows_kosovo_by_its_user_assigned_code(self) -> None:
+        kosovo = Country.objects.get(iso2="XK")
+        self.assertEqual((kosovo.name, kosovo.iso3), ("Kosovo", "XKX"))
+        self.assertEqual((kosovo.m49_region, kosovo.m49_subregion), ("Europe", "Southern Europe"))
+        self.assertEqual(kosovo.ilo_region, IloRegion.EUROPE_CENTRAL_ASIA)
 
     def test_it_derives_m49_and_ilo_regions(self) -> None:
         expected = {
@@ -45,7 +51,7 @@ class CountryTests(BaseTestCase):
 
     def test_it_syncs_idempotently(self) -> None:
         before = list(Country.objects.values_list("iso2", "ilo_region").order_by("iso2"))
-        self.assertEqual(countries_sync(Country), len(pycountry.countries))
+        self.assertEqual(countries_sync(Country), len(pycountry.countries) + 1)
         after = list(Country.objects.values_list("iso2", "ilo_region").order_by("iso2"))
         self.assertEqual(before, after)
 

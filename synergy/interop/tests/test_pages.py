@@ -63,6 +63,14 @@ class PagesTest(InteropTestCase):
             self.client.get(reverse("interop-export-iati") + "?country=ZZ").status_code, 404
         )
 
+    def test_it_is_in_the_main_menu(self) -> None:
+        self.client.force_login(self.bob)
+        home = self.client.get(reverse("core-home"))
+        self.assertContains(home, f'href="{reverse("interop-home")}"')
+        page = self.client.get(reverse("interop-home"))
+        item = next(i for i in page.context["nav_items"] if i.get("name") == "interop")
+        self.assertTrue(item["active"])
+
     def test_it_shows_whether_the_iati_export_validates(self) -> None:
         self.client.force_login(self.bob)
         home = self.client.get(reverse("interop-home"))

@@ -7,45 +7,49 @@ from typing import Any
 
 from django.db import migrations
 
+# The names are stored in English and shown in the reader's language: marked here (without
+# translating them) so that makemessages puts them in the catalogues.
+from django.utils.translation import gettext_noop
+
 THEMES = [
-    ("child-labour-monitoring", "Child labour monitoring systems"),
-    ("conditional-cash-transfers", "Conditional cash transfers"),
-    ("scream-education", "SCREAM education"),
-    ("education", "Education and vocational training"),
-    ("labour-inspection", "Labour inspection"),
-    ("trade-union-policy", "Trade union policy"),
-    ("employers-action", "Employers' action"),
-    ("hazardous-work-lists", "Hazardous work lists"),
-    ("tripartite-commissions", "Tripartite commissions"),
-    ("national-action-plans", "National action plans and roadmaps"),
-    ("child-labour-free-zones", "Child labour free zones"),
-    ("youth-employment", "Youth employment"),
-    ("trafficking-csec", "Trafficking and commercial sexual exploitation"),
-    ("awareness-raising", "Awareness raising"),
-    ("institutional-coordination", "Institutional coordination"),
-    ("social-protection", "Social protection"),
+    ("child-labour-monitoring", gettext_noop("Child labour monitoring systems")),
+    ("conditional-cash-transfers", gettext_noop("Conditional cash transfers")),
+    ("scream-education", gettext_noop("SCREAM education")),
+    ("education", gettext_noop("Education and vocational training")),
+    ("labour-inspection", gettext_noop("Labour inspection")),
+    ("trade-union-policy", gettext_noop("Trade union policy")),
+    ("employers-action", gettext_noop("Employers' action")),
+    ("hazardous-work-lists", gettext_noop("Hazardous work lists")),
+    ("tripartite-commissions", gettext_noop("Tripartite commissions")),
+    ("national-action-plans", gettext_noop("National action plans and roadmaps")),
+    ("child-labour-free-zones", gettext_noop("Child labour free zones")),
+    ("youth-employment", gettext_noop("Youth employment")),
+    ("trafficking-csec", gettext_noop("Trafficking and commercial sexual exploitation")),
+    ("awareness-raising", gettext_noop("Awareness raising")),
+    ("institutional-coordination", gettext_noop("Institutional coordination")),
+    ("social-protection", gettext_noop("Social protection")),
 ]
 
 EXPLOITATION_FORMS = [
-    ("hazardous-work", "Hazardous work"),
-    ("agriculture", "Child labour in agriculture"),
-    ("domestic-work", "Child domestic work"),
-    ("mining", "Child labour in mining"),
-    ("trafficking", "Trafficking in children"),
-    ("commercial-sexual-exploitation", "Commercial sexual exploitation"),
-    ("forced-labour", "Forced labour"),
-    ("street-work", "Street work"),
+    ("hazardous-work", gettext_noop("Hazardous work")),
+    ("agriculture", gettext_noop("Child labour in agriculture")),
+    ("domestic-work", gettext_noop("Child domestic work")),
+    ("mining", gettext_noop("Child labour in mining")),
+    ("trafficking", gettext_noop("Trafficking in children")),
+    ("commercial-sexual-exploitation", gettext_noop("Commercial sexual exploitation")),
+    ("forced-labour", gettext_noop("Forced labour")),
+    ("street-work", gettext_noop("Street work")),
 ]
 
 TARGET_GROUPS = [
-    ("children", "Children"),
-    ("adolescents", "Adolescents of working age"),
-    ("families", "Families and communities"),
-    ("teachers", "Teachers"),
-    ("labour-inspectors", "Labour inspectors"),
-    ("trade-unions", "Trade unions"),
-    ("employers", "Employers"),
-    ("government-officials", "Government officials"),
+    ("children", gettext_noop("Children")),
+    ("adolescents", gettext_noop("Adolescents of working age")),
+    ("families", gettext_noop("Families and communities")),
+    ("teachers", gettext_noop("Teachers")),
+    ("labour-inspectors", gettext_noop("Labour inspectors")),
+    ("trade-unions", gettext_noop("Trade unions")),
+    ("employers", gettext_noop("Employers")),
+    ("government-officials", gettext_noop("Government officials")),
 ]
 
 

@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 from django.db import connection
+from django.utils.translation import gettext
 
 from synergy.core.models import IloRegion
 from synergy.knowledge.models import Criterion, EvidenceLevel, PracticeStatus
@@ -272,7 +273,12 @@ def count(
         counts = np.bincount(link.codes[rows], minlength=len(link.values))
         for code in np.flatnonzero(counts):
             value = link.values[code]
-            label = str(labels[name].get(value, value)) if name in labels else link.labels[code]
+            # Taxonomy names are indexed in English and shown in the reader's language.
+            label = (
+                str(labels[name].get(value, value))
+                if name in labels
+                else gettext(link.labels[code])
+            )
             facets[name].append(Facet(value, label, int(counts[code])))
     mask = others("evidence_level")
     counts = np.bincount(index.evidence[mask], minlength=len(index.evidence_values))

@@ -123,9 +123,9 @@ class SeedImportTests(KnowledgeTestCase):
         # Every country named in a title is there, with some role.
         for case in cases:
             self.assertTrue(case.countries or case.unresolved_countries, case.title)
-        # Kosovo has no ISO 3166-1 code: reported, not guessed.
-        self.assertEqual(cases[9].unresolved_countries, ["Kosovo"])
-        self.assertEqual(set(roles[9]), {("RO", "shared")})
+        # Kosovo by XK, the user-assigned code in common use (IATI, World Bank, EU).
+        self.assertEqual(cases[9].unresolved_countries, [])
+        self.assertEqual(roles[9], {("XK", "participated"), ("RO", "shared")})
         # A sub-region title takes the countries the text names (no "Central African Republic").
         central_america = {c for c, _r in roles[16]}
         self.assertEqual(central_america, {"CR", "SV", "GT", "HN", "NI", "PA", "DO"})

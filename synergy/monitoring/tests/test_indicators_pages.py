@@ -34,6 +34,18 @@ class ReportPageTests(ScenarioCase):
         self.client.force_login(self.alice)
         self.assertEqual(self.client.get(COUNTRY).status_code, 404)
 
+    def test_it_heads_the_sex_columns_in_the_readers_language(self) -> None:
+        self.client.force_login(self.nina)
+        english = self.client.get(COUNTRY + "?period=2025H1&all=1").content.decode()
+        self.assertIn('<th scope="col">F</th>', english)
+        self.client.cookies["django_language"] = "ar"
+        arabic = self.client.get(COUNTRY + "?period=2025H1&all=1").content.decode()
+        self.assertIn('<th scope="col">إ</th>', arabic)
+        self.assertIn('<th scope="col">ذ</th>', arabic)
+        self.assertNotIn('<th scope="col">F</th>', arabic)
+        # The links behind the figures keep the codes, whatever the language.
+        self.assertIn(":F:", arabic)
+
     def test_it_shows_a_partner_its_own_report_only(self) -> None:
         self.client.force_login(self.alice)
         response = self.client.get(self.partner_url() + "?period=2025H1")

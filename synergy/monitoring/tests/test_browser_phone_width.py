@@ -26,15 +26,17 @@ def test_the_child_list_fits_a_phone(
         name="Brick Kiln Children Network", acronym="BKCN-LONG-ACRONYM", kind="ngo", country=nepal
     )
     worker = make_user("sita", partner, Role.CASE_WORKER)
-    child = None
-    for first in ("Anjali", "Bishnu", "Chandrakala"):
-        child = f.child(
+    children = [
+        f.child(
             worker,
             partner,
             first_name=first,
             last_name="Shrestha-Bhattarai-Invented",
             date_of_birth=date(2012, 5, 1),
         )
+        for first in ("Anjali", "Bishnu", "Chandrakala")
+    ]
+    child = children[-1]
     page = open_page(browser, browser_errors, viewport=PHONE)
     try:
         sign_in(page, live_server.url, "sita")

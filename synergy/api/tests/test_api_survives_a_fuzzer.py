@@ -110,6 +110,8 @@ def fuzz(username: str) -> Report:
     return report
 
 
+# About 5,000 requests per persona: minutes, not the suite's usual 300 s ceiling.
+@pytest.mark.timeout(1500)
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_api_answers_every_fuzzed_request_as_it_declares() -> None:
     call_command("demo", stdout=io.StringIO())

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from synergy.surveys.childlabour import add_childlabour_arguments, run_childlabour_command
+from synergy.surveys.childlabour_cli import add_childlabour_arguments, run_childlabour_command
 from synergy.surveys.estimation import (
     CI_METHODS,
     LONELY_PSU_OPTIONS,

@@ -992,7 +992,7 @@ def run_import_batch(
     country = organisation.country
     if country is None:
         raise ImportRowError([(1, "", str(_("Choose the child's country.")))])
-    services._require_write(actor, organisation_id=organisation.pk, country_id=country.pk)
+    services.require_write(actor, organisation_id=organisation.pk, country_id=country.pk)
     actor_or_none = actor if actor.is_authenticated else None
     ip = current_ip.get()
     today = timezone.localdate()
@@ -1296,7 +1296,7 @@ def run_import_batch(
                 visit.clean_followup = decision.clean
                 visits.append(visit)
                 history.append((vp.visit_date, vp.kind, decision.clean))
-                # services._apply, in memory
+                # services.apply_rules, in memory
                 for rule_step in decision.steps:
                     changes.append(
                         (child, child.status, rule_step.to_status, rule_step.reason, visit)
@@ -1308,7 +1308,7 @@ def run_import_batch(
                 child.last_visit_on = last
                 child.next_followup_on = rules.next_followup(child.status, last, setup.params)
                 if decision.outcome and project_ids:
-                    # services._count_outcomes: once per project, not if a linked record counts.
+                    # services.count_outcomes: once per project, not if a linked record counts.
                     for project_id in project_ids:
                         outcome = mine.get(project_id)
                         if outcome is not None:

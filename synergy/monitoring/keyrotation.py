@@ -99,7 +99,7 @@ def rebuild_blind_indexes(
 ) -> int:
     """Recompute name fingerprints and word tokens where they differ from the current key's."""
     from synergy.monitoring.models import Child
-    from synergy.monitoring.services import _set_name_index, _write_name_tokens
+    from synergy.monitoring.services import set_name_index, write_name_tokens
 
     rebuilt = 0
     last = 0
@@ -114,12 +114,12 @@ def rebuild_blind_indexes(
             )
             for child in batch:
                 old = (child.name_fp, child.phonetic_fp)
-                _set_name_index(child)
+                set_name_index(child)
                 if (child.name_fp, child.phonetic_fp) != old:
                     Child.objects.filter(pk=child.pk).update(
                         name_fp=child.name_fp, phonetic_fp=child.phonetic_fp
                     )
-                    _write_name_tokens(child, replace=True)
+                    write_name_tokens(child, replace=True)
                     rebuilt += 1
         if not batch:
             break

@@ -36,7 +36,7 @@ class ConcurrentEditTests(f.MonitoringTestCase):
 
     def test_it_keeps_a_status_change_made_while_the_form_was_open(self) -> None:
         child = f.child(self.alice, self.partner_a)
-        opened = f.services.Child.objects.get(pk=child.pk)
+        opened = Child.objects.get(pk=child.pk)
         f.visit(self.alice, child, "identification", f.TODAY, **f.HAZARDOUS)
         f.refer_and_accept(self.alice, child, self.pete, self.provider)
         # The edit writes only the field it changed: the new status survives.

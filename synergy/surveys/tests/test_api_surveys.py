@@ -8,18 +8,8 @@ from synergy.core.models import AuditEvent, User
 from synergy.core.services import api_token_create
 from synergy.surveys import services
 from synergy.surveys.models import DatasetStatus
+from synergy.surveys.tests.test_childlabour_cli import MAPPING
 from synergy.surveys.tests.test_views_surveys import SurveyViewTestCase
-
-MAPPING = {
-    "age": "CB3",
-    "sex": "HL4",
-    "econ_hours": "CL3",
-    "weight": "fsweight",
-    "strata": "stratum",
-    "psu": "HH1",
-    "domains": {"region": "HH7"},
-    "values": {"sex": {"1": "M", "2": "F"}},
-}
 
 
 class SurveyApiTests(SurveyViewTestCase):

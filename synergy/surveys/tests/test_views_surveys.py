@@ -16,6 +16,7 @@ from django.urls import reverse
 from synergy.core.models import AuditEvent, Role
 from synergy.surveys import services, storage, views
 from synergy.surveys.models import DatasetStatus, SurveyDataset
+from synergy.surveys.tests.test_childlabour_cli import MAPPING
 from synergy.testing import BaseTestCase, make_user
 
 
@@ -78,19 +79,9 @@ class SurveyViewTestCase(BaseTestCase):
 
     def ready_dataset(self, content: bytes | None = None) -> SurveyDataset:
         dataset = self.upload(content)
-        mapping = {
-            "age": "CB3",
-            "sex": "HL4",
-            "econ_hours": "CL3",
-            "weight": "fsweight",
-            "strata": "stratum",
-            "psu": "HH1",
-            "domains": {"region": "HH7"},
-            "values": {"sex": {"1": "M", "2": "F"}},
-        }
         with self.captureOnCommitCallbacks(execute=True):
             services.dataset_start_import(
-                actor=self.alice, dataset=dataset, mapping=mapping, framework="icls-sna"
+                actor=self.alice, dataset=dataset, mapping=MAPPING, framework="icls-sna"
             )
         dataset.refresh_from_db()
         return dataset

@@ -1,0 +1,96 @@
+"""Households: registration and edits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from synergy.core.audit import audit_record
+from synergy.core.models import Country, Organisation, User
+from synergy.monitoring.models import (
+    Household,
+)
+from synergy.monitoring.services.common import (
+    StaleRecordError,
+    changed_since,
+    field_labels,
+    require_write,
+)
+
+HOUSEHOLD_FIELDS = (
+    "area",
+    "address",
+    "head_name",
+    "contact_phone",
+    "members",
+    "member_count",
+    "livelihood",
+    "livelihood_notes",
+    "consent_given",
+    "consent_by",
+    "consent_date",
+)
+
+
+@transaction.atomic
+def household_register(
+    *,
+    actor: User,
+    organisation: Organisation,
+    country: Country | None = None,
+    **fields: Any,
+) -> Household:
+    """Register a household of ``organisation``. Consent must be recorded (who gave it)."""
+    country = country or organisation.country
+    if country is None:
+        raise ValidationError({"country": _("Choose the household's country.")})
+    require_write(actor, organisation_id=organisation.pk, country_id=country.pk)
+    unknown = set(fields) - set(HOUSEHOLD_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown household fields: {sorted(unknown)}")
+    household = Household(organisation=organisation, country=country, created_by=actor, **fields)
+    if not household.consent_given or not household.consent_by:
+        raise ValidationError(
+            {"consent_given": _("Record the household's consent and who gave it.")}
+        )
+    if household.area is not None and household.area.country_id != country.pk:
+        raise ValidationError({"area": _("The area is not in the household's country.")})
+    household.full_clean()
+    household.save()
+    audit_record(actor=actor, action="create", obj=household, organisation=organisation)
+    return household
+
+
+@transaction.atomic
+def household_update(
+    *, actor: User, household: Household, version: int, **fields: Any
+) -> Household:
+    require_write(actor, organisation_id=household.organisation_id, country_id=household.country_id)
+    changed = sorted(
+        k for k, v in fields.items() if k in HOUSEHOLD_FIELDS and getattr(household, k) != v
+    )
+    for key in changed:
+        setattr(household, key, fields[key])
+    household.full_clean()
+    household.updated_at = timezone.now()
+    updated = Household.objects.filter(pk=household.pk, version=version).update(
+        **{k: getattr(household, k) for k in changed},
+        updated_at=household.updated_at,
+        version=version + 1,
+    )
+    if not updated:
+        others = changed_since("monitoring.household", household.pk, version)
+        raise StaleRecordError(others, field_labels(Household, others))
+    household.version = version + 1
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=household,
+        organisation=household.organisation,
+        detail={"fields": changed, "version": household.version},
+    )
+    return household

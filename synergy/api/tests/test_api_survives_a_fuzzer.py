@@ -18,11 +18,13 @@ import collections
 import io
 import os
 from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
 import schemathesis
 from django.core.management import call_command
 from django.core.wsgi import get_wsgi_application
+from django.db import connections
 from schemathesis.engine import events, from_schema
 
 from synergy.core.models import User
@@ -89,10 +91,23 @@ def _describe(recorder: object, case_id: str, check: object) -> str:
     )
 
 
+def closing_connections(app: Any) -> Any:
+    """The WSGI app, closing the database connections of schemathesis' worker threads after
+    each request: left open, they would keep the test database busy at teardown."""
+
+    def wsgi(environ: Any, start_response: Any) -> Any:
+        try:
+            return list(app(environ, start_response))
+        finally:
+            connections.close_all()
+
+    return wsgi
+
+
 def fuzz(username: str) -> Report:
     _token, plain = api_token_create(user=User.objects.get(username=username), name="fuzz")
     schema = schemathesis.openapi.from_wsgi(
-        "/api/v1/openapi.json", get_wsgi_application(), config=_config(plain)
+        "/api/v1/openapi.json", closing_connections(get_wsgi_application()), config=_config(plain)
     )
     report = Report()
     for event in from_schema(schema).execute():

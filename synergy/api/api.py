@@ -34,7 +34,8 @@ def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRespon
 @api.exception_handler(ValidationError)
 def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    status = 409 if getattr(exc, "code", None) == "stale" else 422
+    # "stale": a version someone else changed; "conflict": the record's state forbids it now.
+    status = 409 if getattr(exc, "code", None) in ("stale", "conflict") else 422
     return api.create_response(request, {"detail": errors}, status=status)
 
 

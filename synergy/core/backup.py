@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.db import connections
 from django.db.migrations.recorder import MigrationRecorder
@@ -114,7 +114,7 @@ def _migrations(alias: str) -> dict[str, str]:
     return latest
 
 
-def _dump_sqlite(target: Target, path: Path, alias: str) -> None:
+def _dump_sqlite(path: Path, alias: str) -> None:
     source = connections[alias]
     source.ensure_connection()
     raw = source.connection
@@ -146,7 +146,7 @@ def backup(
         work = Path(tmp)
         database_file = SQLITE_FILE if target.engine == "sqlite" else PGDUMP_FILE
         if target.engine == "sqlite":
-            _dump_sqlite(target, work / database_file, alias)
+            _dump_sqlite(work / database_file, alias)
         else:
             _dump_postgresql(target, work / database_file)
         media_files = sorted(p for p in media.rglob("*") if p.is_file()) if media.is_dir() else []
@@ -212,8 +212,6 @@ def check_keys(manifest: dict[str, Any]) -> None:
             "was made. Nothing was written."
         )
     try:
-        from cryptography.fernet import MultiFernet
-
         MultiFernet([Fernet(k.encode()) for k in keys]).decrypt(manifest["keys"]["check"].encode())
     except (InvalidToken, ValueError):
         raise BackupError("The configured keys do not decrypt the backup's key check") from None

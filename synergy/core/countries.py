@@ -71,12 +71,17 @@ class CountryRecord:
     ilo_region: str
 
 
-def _un_subregions() -> dict[str, str]:
-    """ISO alpha-3 → M49 sub-region (or intermediate region) name, from country_converter."""
+def _converter_rows() -> list[dict[str, str]]:
+    """The rows of country_converter's data table."""
     table = resources.files("country_converter").joinpath("country_data.tsv")
     with table.open(encoding="utf-8") as handle:
-        # Keyed on alpha-3: the alpha-2 column holds patterns for a few countries (GB|UK).
-        return {row["ISO3"]: row["UNregion"] for row in csv.DictReader(handle, delimiter="\t")}
+        return list(csv.DictReader(handle, delimiter="\t"))
+
+
+def _un_subregions() -> dict[str, str]:
+    """ISO alpha-3 → M49 sub-region (or intermediate region) name, from country_converter."""
+    # Keyed on alpha-3: the alpha-2 column holds patterns for a few countries (GB|UK).
+    return {row["ISO3"]: row["UNregion"] for row in _converter_rows()}
 
 
 def ilo_region_for(iso2: str, m49_region_code: str, m49_subregion_code: str) -> str:
@@ -100,10 +105,7 @@ USER_ASSIGNED = ("XK",)
 
 
 def _user_assigned_rows() -> list[dict[str, str]]:
-    table = resources.files("country_converter").joinpath("country_data.tsv")
-    with table.open(encoding="utf-8") as handle:
-        rows = csv.DictReader(handle, delimiter="\t")
-        return [row for row in rows if row["ISO2"] in USER_ASSIGNED]
+    return [row for row in _converter_rows() if row["ISO2"] in USER_ASSIGNED]
 
 
 def user_assigned_names() -> dict[str, str]:
@@ -116,44 +118,49 @@ def user_assigned_names() -> dict[str, str]:
     return names
 
 
+def _record(
+    iso2: str, iso3: str, numeric: str, name: str, official: str, un_region: str
+) -> CountryRecord:
+    group = M49_GROUPS.get(un_region)
+    region_code, subregion_code, subregion, _intermediate = group or ("", "", "", "")
+    return CountryRecord(
+        iso2=iso2,
+        iso3=iso3,
+        numeric=numeric,
+        name=name,
+        official_name=official,
+        m49_region_code=region_code,
+        m49_region=M49_REGIONS.get(region_code, ""),
+        m49_subregion_code=subregion_code,
+        m49_subregion=subregion,
+        ilo_region=ilo_region_for(iso2, region_code, subregion_code),
+    )
+
+
 def country_records() -> list[CountryRecord]:
     subregions = _un_subregions()
-    records = []
-    for country in pycountry.countries:
-        group = M49_GROUPS.get(subregions.get(country.alpha_3, ""))
-        region_code, subregion_code, subregion, _intermediate = group or ("", "", "", "")
-        records.append(
-            CountryRecord(
-                iso2=country.alpha_2,
-                iso3=country.alpha_3,
-                numeric=country.numeric,
-                name=getattr(country, "common_name", None) or country.name,
-                official_name=getattr(country, "official_name", ""),
-                m49_region_code=region_code,
-                m49_region=M49_REGIONS.get(region_code, ""),
-                m49_subregion_code=subregion_code,
-                m49_subregion=subregion,
-                ilo_region=ilo_region_for(country.alpha_2, region_code, subregion_code),
-            )
+    records = [
+        _record(
+            country.alpha_2,
+            country.alpha_3,
+            country.numeric,
+            getattr(country, "common_name", None) or country.name,
+            getattr(country, "official_name", ""),
+            subregions.get(country.alpha_3, ""),
         )
-    for row in _user_assigned_rows():
-        region_code, subregion_code, subregion, _intermediate = M49_GROUPS.get(
-            row["UNregion"], ("", "", "", "")
+        for country in pycountry.countries
+    ]
+    records += [
+        _record(
+            row["ISO2"],
+            row["ISO3"],
+            row["ISOnumeric"],
+            row["name_short"],
+            row["name_official"],
+            row["UNregion"],
         )
-        records.append(
-            CountryRecord(
-                iso2=row["ISO2"],
-                iso3=row["ISO3"],
-                numeric=row["ISOnumeric"],
-                name=row["name_short"],
-                official_name=row["name_official"],
-                m49_region_code=region_code,
-                m49_region=M49_REGIONS.get(region_code, ""),
-                m49_subregion_code=subregion_code,
-                m49_subregion=subregion,
-                ilo_region=ilo_region_for(row["ISO2"], region_code, subregion_code),
-            )
-        )
+        for row in _user_assigned_rows()
+    ]
     return records
 
 

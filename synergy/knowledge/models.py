@@ -26,7 +26,22 @@ from synergy.core.models import Country, IloRegion, Organisation
 from synergy.knowledge import attachments
 
 
-class Theme(models.Model):
+class TaxonomyName:
+    """A vocabulary entry shown by its name in the reader's language when it is one of the
+    names Synergy ships with (see migration 0002); a name an administrator added is shown as
+    written."""
+
+    name: str
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return gettext(self.name)
+
+
+class Theme(TaxonomyName, models.Model):
     """A subject a practice is about: child labour monitoring systems, conditional cash
     transfers, SCREAM, labour inspection… Identified by a stable ``slug`` (used in URLs)."""
 
@@ -39,17 +54,8 @@ class Theme(models.Model):
         verbose_name = _("theme")
         verbose_name_plural = _("themes")
 
-    def __str__(self) -> str:
-        return self.label
 
-    @property
-    def label(self) -> str:
-        """The name in the reader's language when it is one of the names Synergy ships with
-        (see migration 0002); a name an administrator added is shown as written."""
-        return gettext(self.name)
-
-
-class ExploitationForm(models.Model):
+class ExploitationForm(TaxonomyName, models.Model):
     """A form of exploitation a practice addresses (hazardous work, domestic work,
     trafficking, commercial sexual exploitation, forced labour…)."""
 
@@ -61,17 +67,8 @@ class ExploitationForm(models.Model):
         verbose_name = _("form of exploitation")
         verbose_name_plural = _("forms of exploitation")
 
-    def __str__(self) -> str:
-        return self.label
 
-    @property
-    def label(self) -> str:
-        """The name in the reader's language when it is one of the names Synergy ships with
-        (see migration 0002); a name an administrator added is shown as written."""
-        return gettext(self.name)
-
-
-class TargetGroup(models.Model):
+class TargetGroup(TaxonomyName, models.Model):
     """People a practice works with or for (children, families, employers, inspectors…)."""
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
@@ -81,15 +78,6 @@ class TargetGroup(models.Model):
         ordering = ["name"]
         verbose_name = _("target group")
         verbose_name_plural = _("target groups")
-
-    def __str__(self) -> str:
-        return self.label
-
-    @property
-    def label(self) -> str:
-        """The name in the reader's language when it is one of the names Synergy ships with
-        (see migration 0002); a name an administrator added is shown as written."""
-        return gettext(self.name)
 
 
 class PracticeStatus(models.TextChoices):

@@ -133,8 +133,6 @@ def start_import(request: HttpRequest, dataset_id: PathId, payload: ImportIn) ->
     """Save the mapping and framework and queue the import; follow ``status`` until it is
     ``ready`` or ``failed`` (its ``errors`` then name the rows and columns)."""
     dataset = access.access_survey_dataset(_user(request), dataset_id, write=True)
-    if dataset.is_pending:
-        raise ValidationError("This dataset is already being imported.", code="stale")
     services.dataset_start_import(
         actor=_user(request),
         dataset=dataset,
@@ -152,7 +150,7 @@ def get_table(request: HttpRequest, dataset_id: PathId, filters: Query[TableFilt
     errors and confidence intervals; 409 while the dataset is not imported."""
     dataset = access.access_survey_dataset(_user(request), dataset_id)
     if not dataset.is_ready:
-        raise ValidationError("This dataset has not been imported yet.", code="stale")
+        raise ValidationError("This dataset has not been imported yet.", code="conflict")
     domains = sorted((dataset.mapping or {}).get("domains", {}))
     if filters.by and filters.by not in domains:
         raise ValidationError({"by": [f"Not a mapped domain; one of: {', '.join(domains)}"]})

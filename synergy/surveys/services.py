@@ -92,7 +92,7 @@ def dataset_start_import(
     if not can_write_dataset(actor, dataset):
         raise PermissionDenied("Only the uploading organisation's managers and analysts do this")
     if dataset.is_pending:
-        raise ValidationError("This dataset is already being imported.")
+        raise ValidationError("This dataset is already being imported.", code="conflict")
     if framework not in Framework.values:
         raise ValidationError({"framework": f"Unknown framework {framework!r}"})
     try:

@@ -39,6 +39,19 @@ def raw_rows(url: str, sqlite_sql: str, postgres_sql: str, *params: object) -> l
         return pg.execute(postgres_sql, params).fetchall()
 
 
+def restore(archive: Path, url: str, media: Path) -> None:
+    """`synergy restore` into the database at ``url`` and the folder ``media``."""
+    call_command(
+        "restore",
+        str(archive),
+        "--database-url",
+        url,
+        "--media-dir",
+        str(media),
+        stdout=io.StringIO(),
+    )
+
+
 @pytest.fixture
 def fresh_database_url(tmp_path: Path) -> Iterator[Callable[[], str]]:
     """A factory of new, empty databases on the same server as the test database."""
@@ -97,15 +110,7 @@ def test_a_backup_restores_into_a_fresh_database_and_needs_the_key_file(
     restored_media = tmp_path / "restored-media"
     with override_settings(FIELD_ENCRYPTION_KEYS=[OTHER_KEY]):
         with pytest.raises(CommandError, match="FIELD_ENCRYPTION_KEYS_FILE"):
-            call_command(
-                "restore",
-                str(archive),
-                "--database-url",
-                url,
-                "--media-dir",
-                str(restored_media),
-                stdout=io.StringIO(),
-            )
+            restore(archive, url, restored_media)
     assert raw_rows(
         url,
         "SELECT name FROM sqlite_master WHERE name = 'monitoring_child'",
@@ -115,15 +120,7 @@ def test_a_backup_restores_into_a_fresh_database_and_needs_the_key_file(
 
     # With the key file (the old key kept beside a new one after a rotation, too).
     with override_settings(FIELD_ENCRYPTION_KEYS=[OTHER_KEY, KEY]):
-        call_command(
-            "restore",
-            str(archive),
-            "--database-url",
-            url,
-            "--media-dir",
-            str(restored_media),
-            stdout=io.StringIO(),
-        )
+        restore(archive, url, restored_media)
     # Read straight from the restored database, decrypted with the key file alone.
     select = "SELECT first_name, last_name FROM monitoring_child WHERE public_id = {}"
     [(first_token, last_token)] = raw_rows(
@@ -147,15 +144,7 @@ def test_a_backup_restores_into_a_fresh_database_and_needs_the_key_file(
 
     # A second restore into the now-used database is refused unless asked to replace it.
     with pytest.raises(CommandError, match="not empty"):
-        call_command(
-            "restore",
-            str(archive),
-            "--database-url",
-            url,
-            "--media-dir",
-            str(tmp_path / "elsewhere"),
-            stdout=io.StringIO(),
-        )
+        restore(archive, url, tmp_path / "elsewhere")
 
 
 @pytest.mark.django_db

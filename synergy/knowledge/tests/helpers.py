@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from synergy.core.models import Organisation, Role, User
 from synergy.knowledge import services
 from synergy.knowledge.models import GoodPractice, ReviewAction
 from synergy.testing import BaseTestCase, make_user
-
-# /work/main/synergy/knowledge/tests/helpers.py → /work/shared/seeds
-SEED = (
-    Path(__file__).resolve().parents[4]
-    / "shared"
-    / "seeds"
-    / "ipec-south-south-good-practices-2010.md"
-)
 
 
 class KnowledgeTestCase(BaseTestCase):

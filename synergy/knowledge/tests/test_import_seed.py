@@ -1,17 +1,26 @@
-"""Importing the IPEC 2010 South-South publication (read from /work/shared/seeds, never copied
-into the repository)."""
+"""Importing the IPEC 2010 South-South publication, read from the project's seed folder beside
+the repository (never copied into it); skipped, with the path, in a clone without it."""
 
 from __future__ import annotations
 
 import io
 import unittest
+from pathlib import Path
 
 from django.core.management import call_command
 
 from synergy.core.models import AuditEvent
 from synergy.knowledge.importing import parse_publication
 from synergy.knowledge.models import GoodPractice, PracticeStatus
-from synergy.knowledge.tests.helpers import SEED, KnowledgeTestCase
+from synergy.knowledge.tests.helpers import KnowledgeTestCase
+
+# The only test that reads outside the repository: the seed importer's own input.
+SEED = (
+    Path(__file__).resolve().parents[4]
+    / "shared"
+    / "seeds"
+    / "ipec-south-south-good-practices-2010.md"
+)
 
 # Counted by reading the publication: the IBSA case comes before the first region heading;
 # the introduction, "From South-South to new modes…" and the overview article are not cases.

@@ -40,13 +40,27 @@ class MembershipInline(admin.TabularInline[Membership, Any]):
     extra = 0
 
 
+class ThroughServices:
+    """For models written by their app's services (rules, versions, audit): the admin shows
+    them and never saves them, so nothing bypasses the services."""
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
 @admin.register(User)
 class SynergyUserAdmin(UserAdmin):
     inlines = [MembershipInline]
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin[Organisation]):
+class OrganisationAdmin(ThroughServices, admin.ModelAdmin[Organisation]):
     # A website typed without its scheme is taken as https, as Django 6 will and the pages do.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "acronym", "kind", "country"]

@@ -6,7 +6,9 @@ up by a natural key and only created when missing.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 
@@ -96,3 +98,27 @@ def load() -> list[DemoAccount]:
             DemoAccount(username, DEMO_PASSWORD, str(role.label), organisations[acronym].acronym)
         )
     return accounts
+
+
+def demo_areas_add(
+    country: Country,
+    *,
+    districts: Iterable[tuple[str, str, str]],
+    geometries: Mapping[str, Any],
+) -> None:
+    """Another app's demo adds (code, name, parent code) districts under the demo provinces,
+    and schematic outlines of the provinces that have none."""
+    for code, name, parent in districts:
+        AdminArea.objects.get_or_create(
+            country=country,
+            code=code,
+            defaults={
+                "name": name,
+                "level": 2,
+                "parent": AdminArea.objects.get(country=country, code=parent),
+            },
+        )
+    for code, geometry in geometries.items():
+        AdminArea.objects.filter(country=country, code=code, geometry__isnull=True).update(
+            geometry=geometry
+        )

@@ -43,6 +43,11 @@ def member_organisation_ids(user: User) -> set[int]:
     return {m.organisation_id for m in memberships(user)}
 
 
+def managed_organisation_ids(user: User) -> set[int]:
+    """Organisations in which the user is a partner manager."""
+    return {m.organisation_id for m in memberships(user) if m.role == Role.PARTNER_MANAGER}
+
+
 def can_create_organisation(user: User) -> bool:
     return is_system_admin(user) or bool(coordinated_country_ids(user))
 

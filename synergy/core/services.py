@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from synergy.core import roles
 from synergy.core.audit import audit_record
-from synergy.core.errors import StaleVersionError
 from synergy.core.models import ApiToken, Country, Membership, Organisation, Role, User
+from synergy.core.versioning import versioned_update
 
 ORGANISATION_FIELDS = (
     "name",
@@ -62,16 +62,8 @@ def organisation_update(
     for key in changed:
         setattr(organisation, key, fields[key])
     organisation.full_clean()
-    organisation.updated_at = timezone.now()
-    # Compare-and-set on the version: a stale form never overwrites a newer save.
-    updated = Organisation.objects.filter(pk=organisation.pk, version=version).update(
-        **{k: getattr(organisation, k) for k in changed},
-        updated_at=organisation.updated_at,
-        version=version + 1,
-    )
-    if not updated:
-        raise StaleVersionError()
-    organisation.version = version + 1
+    # A stale form never overwrites a newer save.
+    versioned_update(organisation, version, **{k: getattr(organisation, k) for k in changed})
     audit_record(
         actor=actor,
         action="update",

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.db import models
 from django.http import HttpRequest
 
+from synergy.core.admin import ThroughServices
 from synergy.knowledge.models import (
     CriterionAssessment,
     Event,
@@ -90,7 +91,7 @@ class PracticeReviewInline(admin.TabularInline[PracticeReview, Any]):
 
 
 @admin.register(GoodPractice)
-class GoodPracticeAdmin(admin.ModelAdmin[GoodPractice]):
+class GoodPracticeAdmin(ThroughServices, admin.ModelAdmin[GoodPractice]):
     """For repairs; the workflow and versions are kept by the knowledge pages and API."""
 
     list_display = ["title", "status", "author", "last_verified", "updated_at"]
@@ -120,13 +121,13 @@ class PracticeVersionAdmin(admin.ModelAdmin[PracticeVersion]):
         return False
 
 
-class OutcomeInline(admin.StackedInline[Outcome, Any]):
+class OutcomeInline(ThroughServices, admin.StackedInline[Outcome, Any]):
     model = Outcome
     extra = 0
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin[Event]):
+class EventAdmin(ThroughServices, admin.ModelAdmin[Event]):
     list_display = ["title", "kind", "start_date", "place", "country"]
     list_filter = ["kind"]
     search_fields = ["title", "place"]
@@ -140,7 +141,7 @@ class EventAdmin(admin.ModelAdmin[Event]):
 
 
 @admin.register(Outcome)
-class OutcomeAdmin(admin.ModelAdmin[Outcome]):
+class OutcomeAdmin(ThroughServices, admin.ModelAdmin[Outcome]):
     list_display = ["title", "kind", "event", "status", "due_date"]
     list_filter = ["kind", "status"]
 

@@ -26,8 +26,9 @@ from django.utils.text import slugify
 
 from synergy.core import roles
 from synergy.core.audit import audit_record
-from synergy.core.errors import ImportRowError, StaleVersionError
+from synergy.core.errors import ImportRowError
 from synergy.core.models import Country, Role, User
+from synergy.core.versioning import versioned_update
 from synergy.knowledge import attachments
 from synergy.knowledge.importing import parse_publication
 from synergy.knowledge.models import (
@@ -161,15 +162,9 @@ def practice_update(
     for key in changed:
         setattr(practice, key, fields[key])
     practice.full_clean()
-    practice.updated_at = timezone.now()
-    updated = GoodPractice.objects.filter(pk=practice.pk, version=version).update(
-        **{k: getattr(practice, k) for k in fields if k in PRACTICE_FIELDS},
-        updated_at=practice.updated_at,
-        version=version + 1,
+    versioned_update(
+        practice, version, **{k: getattr(practice, k) for k in fields if k in PRACTICE_FIELDS}
     )
-    if not updated:
-        raise StaleVersionError()
-    practice.version = version + 1
     changed += _set_relations(practice, fields)
     _save_version(practice, actor)
     audit_record(actor=actor, action="update", obj=practice, detail={"fields": changed})
@@ -512,15 +507,7 @@ def event_update(*, actor: User, event: Event, version: int, **fields: Any) -> E
     for key in changed:
         setattr(event, key, fields[key])
     event.full_clean()
-    event.updated_at = timezone.now()
-    updated = Event.objects.filter(pk=event.pk, version=version).update(
-        **{k: getattr(event, k) for k in fields if k in EVENT_FIELDS},
-        updated_at=event.updated_at,
-        version=version + 1,
-    )
-    if not updated:
-        raise StaleVersionError()
-    event.version = version + 1
+    versioned_update(event, version, **{k: getattr(event, k) for k in fields if k in EVENT_FIELDS})
     changed += _set_event_relations(event, fields)
     audit_record(actor=actor, action="update", obj=event, detail={"fields": changed})
     return event
@@ -569,15 +556,9 @@ def outcome_update(*, actor: User, outcome: Outcome, version: int, **fields: Any
     for key in changed:
         setattr(outcome, key, fields[key])
     outcome.full_clean()
-    outcome.updated_at = timezone.now()
-    updated = Outcome.objects.filter(pk=outcome.pk, version=version).update(
-        **{k: getattr(outcome, k) for k in fields if k in OUTCOME_FIELDS},
-        updated_at=outcome.updated_at,
-        version=version + 1,
+    versioned_update(
+        outcome, version, **{k: getattr(outcome, k) for k in fields if k in OUTCOME_FIELDS}
     )
-    if not updated:
-        raise StaleVersionError()
-    outcome.version = version + 1
     audit_record(actor=actor, action="update", obj=outcome, detail={"fields": changed})
     return outcome
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from synergy.core.admin import ThroughServices
 from synergy.monitoring.models import NationalPolicy, ProjectRules, RiskFactor
 
 
 @admin.register(NationalPolicy)
-class NationalPolicyAdmin(admin.ModelAdmin[NationalPolicy]):
+class NationalPolicyAdmin(ThroughServices, admin.ModelAdmin[NationalPolicy]):
     list_display = ("country", "framework", "version", "updated_at")
 
 

@@ -308,10 +308,6 @@ class CaseloadRow:
     overdue: int
 
 
-def managed_organisation_ids(user: User) -> set[int]:
-    return {m.organisation_id for m in roles.memberships(user) if m.role == Role.PARTNER_MANAGER}
-
-
 def caseload(*, user: User, today: date | None = None) -> list[CaseloadRow]:
     """Per case worker of the organisations the user manages: open cases, overdue follow-ups.
     One query whatever the number of workers."""
@@ -319,7 +315,7 @@ def caseload(*, user: User, today: date | None = None) -> list[CaseloadRow]:
     rows = (
         Child.objects.filter(
             merged_into__isnull=True,
-            organisation_id__in=managed_organisation_ids(user),
+            organisation_id__in=roles.managed_organisation_ids(user),
             status__in=OPEN_STATUSES,
         )
         .values(

@@ -239,17 +239,16 @@ def child_detail(request: AuthedRequest, child_id: UUID) -> HttpResponse:
 def child_enrol(request: AuthedRequest, child_id: UUID) -> HttpResponse:
     """Enrol the child in a project its organisation takes part in."""
     child = access_child(request.user, child_id, write=True)
-    project = (
-        Project.objects.filter(
-            pk=request.POST.get("project") or 0, participants__organisation=child.organisation
-        )
-        .distinct()
-        .first()
-    )
+    chosen = request.POST.get("project") or ""
+    project = Project.objects.filter(pk=int(chosen)).first() if chosen.isdigit() else None
     if project is None:
         messages.error(request, _("Choose a project your organisation takes part in."))
-    else:
+        return redirect("monitoring-child-detail", child_id=child.public_id)
+    try:
         services.child_enrol(actor=request.user, child=child, project=project)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
         messages.success(request, _("Enrolled in the project."))
     return redirect("monitoring-child-detail", child_id=child.public_id)
 
@@ -332,7 +331,7 @@ def child_export(request: AuthedRequest) -> HttpResponse:
         area=request.GET.get("area", ""),
         project=request.GET.get("project", ""),
     )
-    managed = selectors.managed_organisation_ids(request.user)
+    managed = roles.managed_organisation_ids(request.user)
     if not (roles.is_system_admin(request.user) or roles.coordinated_country_ids(request.user)):
         qs = qs.filter(organisation_id__in=managed)
     children = list(qs[:5000])
@@ -530,14 +529,14 @@ def work_list(request: AuthedRequest) -> HttpResponse:
         ],
         "sent": selectors.referrals_sent(user=request.user, status=ReferralStatus.PENDING)[:20],
         "duplicates": selectors.duplicates_to_resolve(user=request.user)[:20],
-        "is_manager": bool(selectors.managed_organisation_ids(request.user)),
+        "is_manager": bool(roles.managed_organisation_ids(request.user)),
     }
     return render(request, "monitoring/work_list.html", context)
 
 
 @login_required
 def caseload(request: AuthedRequest) -> HttpResponse:
-    if not selectors.managed_organisation_ids(request.user):
+    if not roles.managed_organisation_ids(request.user):
         raise PermissionDenied(_("The team caseload is for partner managers."))
     rows = selectors.caseload(user=request.user)
     return render(request, "monitoring/caseload.html", {"rows": rows})

@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from synergy.core import roles
-from synergy.core.models import Role, User
+from synergy.core.models import User
 from synergy.partners.models import (
     Activity,
     ParticipantRole,
@@ -27,11 +27,6 @@ from synergy.partners.models import (
 )
 
 
-def managed_organisation_ids(user: User) -> set[int]:
-    """Organisations in which the user is a partner manager."""
-    return {m.organisation_id for m in roles.memberships(user) if m.role == Role.PARTNER_MANAGER}
-
-
 def may_edit(user: User, *, countries: Iterable[str], managing_orgs: Iterable[int]) -> bool:
     """Whether ``user`` may change a record that applies to ``countries`` and that partner
     managers of ``managing_orgs`` may change."""
@@ -39,7 +34,7 @@ def may_edit(user: User, *, countries: Iterable[str], managing_orgs: Iterable[in
         return True
     if roles.coordinated_country_ids(user) & set(countries):
         return True
-    return bool(managed_organisation_ids(user) & set(managing_orgs))
+    return bool(roles.managed_organisation_ids(user) & set(managing_orgs))
 
 
 def _deny(user: User, related_orgs: Iterable[int], what: str) -> NoReturn:

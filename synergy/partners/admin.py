@@ -4,6 +4,7 @@ from typing import Any
 
 from django.contrib import admin
 
+from synergy.core.admin import ThroughServices
 from synergy.partners.models import (
     Activity,
     FocalPoint,
@@ -16,25 +17,25 @@ from synergy.partners.models import (
 )
 
 
-class PartyInline(admin.TabularInline[PartnershipParty, Any]):
+class PartyInline(ThroughServices, admin.TabularInline[PartnershipParty, Any]):
     model = PartnershipParty
     extra = 0
     autocomplete_fields = ["organisation"]
 
 
-class FocalPointInline(admin.TabularInline[FocalPoint, Any]):
+class FocalPointInline(ThroughServices, admin.TabularInline[FocalPoint, Any]):
     model = FocalPoint
     extra = 0
     autocomplete_fields = ["organisation"]
 
 
-class DocumentInline(admin.TabularInline[PartnershipDocument, Any]):
+class DocumentInline(ThroughServices, admin.TabularInline[PartnershipDocument, Any]):
     model = PartnershipDocument
     extra = 0
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(admin.ModelAdmin[Partnership]):
+class PartnershipAdmin(ThroughServices, admin.ModelAdmin[Partnership]):
     list_display = ["title", "kind", "status", "start_date", "end_date"]
     list_filter = ["kind", "status", "countries"]
     search_fields = ["title"]
@@ -42,20 +43,20 @@ class PartnershipAdmin(admin.ModelAdmin[Partnership]):
     inlines = [PartyInline, FocalPointInline, DocumentInline]
 
 
-class ParticipantInline(admin.TabularInline[ProjectParticipant, Any]):
+class ParticipantInline(ThroughServices, admin.TabularInline[ProjectParticipant, Any]):
     model = ProjectParticipant
     extra = 0
     autocomplete_fields = ["organisation"]
 
 
-class TargetInline(admin.TabularInline[ProjectTarget, Any]):
+class TargetInline(ThroughServices, admin.TabularInline[ProjectTarget, Any]):
     model = ProjectTarget
     extra = 0
     autocomplete_fields = ["organisation"]
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin[Project]):
+class ProjectAdmin(ThroughServices, admin.ModelAdmin[Project]):
     list_display = ["code", "title", "status", "start_date", "end_date"]
     list_filter = ["status", "countries"]
     search_fields = ["code", "title"]
@@ -65,7 +66,7 @@ class ProjectAdmin(admin.ModelAdmin[Project]):
 
 
 @admin.register(Activity)
-class ActivityAdmin(admin.ModelAdmin[Activity]):
+class ActivityAdmin(ThroughServices, admin.ModelAdmin[Activity]):
     list_display = [
         "organisation",
         "intervention_type",

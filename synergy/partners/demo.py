@@ -17,7 +17,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from synergy.core import services as core_services
-from synergy.core.demo import DEMO_COUNTRY, DEMO_ORGANISATIONS
+from synergy.core.demo import DEMO_COUNTRY, DEMO_ORGANISATIONS, demo_areas_add
 from synergy.core.models import AdminArea, Country, Organisation, User
 from synergy.partners import services
 from synergy.partners.models import Activity, Partnership, Project
@@ -92,20 +92,7 @@ def _orgs(country: Country) -> dict[str, Organisation]:
 
 
 def _areas(country: Country) -> dict[str, AdminArea]:
-    for code, name, parent in DEMO_DISTRICTS:
-        AdminArea.objects.get_or_create(
-            country=country,
-            code=code,
-            defaults={
-                "name": name,
-                "level": 2,
-                "parent": AdminArea.objects.get(country=country, code=parent),
-            },
-        )
-    for code, geometry in SCHEMATIC_PROVINCES.items():
-        AdminArea.objects.filter(country=country, code=code, geometry__isnull=True).update(
-            geometry=geometry
-        )
+    demo_areas_add(country, districts=DEMO_DISTRICTS, geometries=SCHEMATIC_PROVINCES)
     return {a.code: a for a in AdminArea.objects.filter(country=country)}
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from synergy.core.models import AdminArea, Country, Organisation, User
+from synergy.core.versioning import Versioned
 
 # ---------------------------------------------------------------------------------------------
 # Code lists
@@ -154,20 +155,6 @@ class MigrationStage(models.TextChoices):
     SOURCE = "source", _("Source")
     TRANSIT = "transit", _("Transit")
     DESTINATION = "destination", _("Destination")
-
-
-class Versioned(models.Model):
-    """Editable records: ``version`` guards against stale saves (services compare-and-set)."""
-
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(default=timezone.now, editable=False)
-    created_by = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
-    )
-
-    class Meta:
-        abstract = True
 
 
 # ---------------------------------------------------------------------------------------------

@@ -12,17 +12,16 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.files.base import File
 from django.db import models, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from synergy.core.audit import audit_record
-from synergy.core.errors import StaleVersionError
 from synergy.core.models import AdminArea, Country, Organisation, User
+from synergy.core.versioning import versioned_update
 from synergy.partners.access import may_edit, partnership_editable_by, project_editable_by
 from synergy.partners.models import (
     Activity,
@@ -39,7 +38,6 @@ from synergy.partners.models import (
     ProjectTarget,
     ServiceType,
     TargetGroup,
-    Versioned,
 )
 
 PARTNERSHIP_FIELDS = ("title", "kind", "description", "start_date", "end_date", "status")
@@ -119,23 +117,6 @@ class TargetData:
     number: int
     baseline: int | None = None
     actual: int | None = None
-
-
-V = TypeVar("V", bound=Versioned)
-
-
-def _compare_and_set(obj: V, version: int) -> None:
-    """Claim the next version of ``obj`` or refuse: somebody saved it since ``version``."""
-    now = timezone.now()
-    updated = (
-        type(obj)
-        ._default_manager.filter(pk=obj.pk, version=version)
-        .update(version=version + 1, updated_at=now)
-    )
-    if not updated:
-        raise StaleVersionError()
-    obj.version = version + 1
-    obj.updated_at = now
 
 
 def _current(obj: models.Model, name: str) -> Any:
@@ -310,7 +291,7 @@ def partnership_update(
     ]
     if not may_edit(actor, countries=country_ids, managing_orgs=leads):
         raise PermissionDenied("After this change you could no longer edit the partnership")
-    _compare_and_set(partnership, version)
+    versioned_update(partnership, version)
     partnership.save()
     if countries is not None:
         partnership.countries.set(countries)
@@ -521,7 +502,7 @@ def project_update(
         actor, countries=[c.pk for c in new_countries], managing_orgs=_managing(new_participants)
     ):
         raise PermissionDenied("After this change you could no longer edit the project")
-    _compare_and_set(project, version)
+    versioned_update(project, version)
     project.save()
     for name, values in (("countries", countries), ("areas", areas)):
         if values is not None:
@@ -583,7 +564,7 @@ def activity_update(*, actor: User, activity: Activity, version: int, **fields: 
     ):
         raise PermissionDenied("After this change you could no longer edit the activity")
     _validate_activity(activity)
-    _compare_and_set(activity, version)
+    versioned_update(activity, version)
     activity.save()
     audit_record(
         actor=actor,

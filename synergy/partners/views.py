@@ -28,7 +28,6 @@ from synergy.partners.access import (
     access_activity,
     access_partnership,
     access_project,
-    managed_organisation_ids,
     may_edit,
     partnership_editable_by,
     project_editable_by,
@@ -53,7 +52,7 @@ def _can_create(user: Any) -> bool:
     return (
         roles.is_system_admin(user)
         or bool(roles.coordinated_country_ids(user))
-        or bool(managed_organisation_ids(user))
+        or bool(roles.managed_organisation_ids(user))
     )
 
 
@@ -445,7 +444,7 @@ def _activity_orgs(request: AuthedRequest) -> list[int] | None:
     user = request.user
     if roles.is_system_admin(user) or roles.coordinated_country_ids(user):
         return None
-    return sorted(managed_organisation_ids(user))
+    return sorted(roles.managed_organisation_ids(user))
 
 
 def _activity_form_page(request: AuthedRequest, activity: Any | None) -> HttpResponse:

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from synergy.core.admin import ThroughServices
 from synergy.surveys.models import SurveyDataset
 
 
 @admin.register(SurveyDataset)
-class SurveyDatasetAdmin(admin.ModelAdmin[SurveyDataset]):
+class SurveyDatasetAdmin(ThroughServices, admin.ModelAdmin[SurveyDataset]):
     """Metadata only: the microdata stay in their Parquet file, out of the admin's reach."""
 
     list_display = ("name", "country", "year", "organisation", "status", "row_count", "created_at")

@@ -32,7 +32,6 @@ from synergy.interop.services.imports import import_preview, import_table
 from synergy.interop.services.rights import (
     can_import,
     importable_kinds,
-    managed_organisation_ids,
 )
 from synergy.interop.services.uploads import (
     PendingUpload,
@@ -54,7 +53,6 @@ __all__ = [
     "import_preview",
     "import_table",
     "importable_kinds",
-    "managed_organisation_ids",
     "upload_discard",
     "upload_get",
     "upload_read",

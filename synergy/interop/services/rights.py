@@ -5,12 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from synergy.core import roles
-from synergy.core.models import Role, User
+from synergy.core.models import User
 from synergy.interop import hxl
-
-
-def managed_organisation_ids(user: User) -> set[int]:
-    return {m.organisation_id for m in roles.memberships(user) if m.role == Role.PARTNER_MANAGER}
 
 
 @dataclass(frozen=True)
@@ -28,7 +24,7 @@ class Rights:
         return cls(
             roles.is_system_admin(actor),
             roles.coordinated_country_ids(actor),
-            managed_organisation_ids(actor),
+            roles.managed_organisation_ids(actor),
         )
 
 
@@ -37,7 +33,7 @@ def can_import(user: User, kind: str) -> bool:
     imports its own organisation's activities (rows of others are refused row by row)."""
     if roles.is_system_admin(user) or roles.coordinated_country_ids(user):
         return True
-    return kind == "activities" and bool(managed_organisation_ids(user))
+    return kind == "activities" and bool(roles.managed_organisation_ids(user))
 
 
 def importable_kinds(user: User) -> list[str]:

@@ -272,29 +272,25 @@ def candidate_queryset(user: User) -> QuerySet[PossibleDuplicate]:
 def candidate_rows(*, actor: User, flags: Iterable[PossibleDuplicate]) -> list[CandidateRow]:
     """Score each pair again (decrypting both records in this process) for its evidence, and
     audit that the reviewer saw both records - one bulk insert, whatever the page size."""
-    from synergy.core.context import current_ip
-    from synergy.core.models import AuditEvent
+    from synergy.core.audit import Entry, audit_many
 
     rows: list[CandidateRow] = []
-    events: list[AuditEvent] = []
-    ip = current_ip.get()
+    entries: list[Entry] = []
     for flag in flags:
         older, newer = flag.candidate, flag.child
         match = score_pair(person_of(older), person_of(newer))
         rows.append(CandidateRow(flag, older, newer, match))
         for child in (older, newer):
-            events.append(
-                AuditEvent(
-                    actor=actor,
-                    action="view",
-                    object_type="monitoring.child",
-                    object_id=str(child.pk),
-                    organisation_id=child.organisation_id,
-                    ip=ip,
-                    detail={"what": "duplicate_review", "flag": flag.pk},
+            entries.append(
+                Entry(
+                    "view",
+                    "monitoring.child",
+                    child.pk,
+                    child.organisation_id,
+                    {"what": "duplicate_review", "flag": flag.pk},
                 )
             )
-    AuditEvent.objects.bulk_create(events)
+    audit_many(actor=actor, entries=entries)
     return rows
 
 

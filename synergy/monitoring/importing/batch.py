@@ -6,7 +6,6 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,9 +42,8 @@ def run_import_batch(
     flagged against earlier children of the same file exactly as in the row-by-row path."""
 
     from synergy.core import bulk
-    from synergy.core.context import current_ip
-    from synergy.core.models import AuditEvent
-    from synergy.monitoring import crypto, rules, services
+    from synergy.core.audit import Entry, audit_many
+    from synergy.monitoring import casework, crypto, rules, services
     from synergy.monitoring.models import (
         Child,
         ChildNameToken,
@@ -57,7 +55,6 @@ def run_import_batch(
         Status,
         StatusChange,
         Visit,
-        VisitKind,
     )
     from synergy.monitoring.services import CHILD_FIELDS, CHILD_OBJECT, HOUSEHOLD_FIELDS
 
@@ -66,9 +63,9 @@ def run_import_batch(
         raise ImportRowError([(1, "", str(_("Choose the child's country.")))])
     services.require_write(actor, organisation_id=organisation.pk, country_id=country.pk)
     actor_or_none = actor if actor.is_authenticated else None
-    ip = current_ip.get()
     today = timezone.localdate()
     known_risks = set(RiskFactor.objects.values_list("code", flat=True))
+    facts = services.project_facts(p.pk for p in plan.projects.values())
     setups: dict[tuple[int, ...], services.CountryRules] = {}
 
     def setup_for(project_ids: tuple[int, ...]) -> services.CountryRules:
@@ -104,14 +101,12 @@ def run_import_batch(
                     area=plan.areas.get(hp.area_code),
                     **hp.fields,
                 )
-                if not household.consent_given or not household.consent_by:
-                    raise ValidationError(
-                        {"consent_given": _("Record the household's consent and who gave it.")}
-                    )
-                if household.area is not None and household.area.country_id != country.pk:
-                    raise ValidationError(
-                        {"area": _("The area is not in the household's country.")}
-                    )
+                casework.household_consent(household.consent_given, household.consent_by)
+                casework.area_in_country(
+                    household.area.country_id if household.area else None,
+                    country.pk,
+                    of="household",
+                )
                 clean_from_file(household, household_fks)
                 households[key] = household
                 audit("create", household, Household._meta.label_lower, {})
@@ -130,7 +125,7 @@ def run_import_batch(
             )
             dob = cp.fields.get("date_of_birth")
             if dob is None and cp.estimated_age is not None:
-                dob = services.estimated_birth_date(cp.estimated_age, cp.registered_on)
+                dob = casework.estimated_birth_date(cp.estimated_age, cp.registered_on)
             area = plan.areas.get(cp.area_code)
             name_fp, phonetic_fp, digests = indexer.index(*names)
             name_tokens.append(digests)
@@ -166,22 +161,19 @@ def run_import_batch(
                     if unknown:
                         raise TypeError(f"unknown child fields: {sorted(unknown)}")
                     registered_on = cp.registered_on
-                    if fields.get("date_of_birth") is None and cp.estimated_age is not None:
-                        if not 0 <= cp.estimated_age <= 25:
-                            raise ValidationError(
-                                {"estimated_age": _("Give an age between 0 and 25.")}
-                            )
-                        fields["date_of_birth"] = services.estimated_birth_date(
-                            cp.estimated_age, registered_on
-                        )
-                        fields["dob_estimated"] = True
-                    wanted = sorted(set(fields.get("risk_factors") or []))
-                    missing = [c for c in wanted if c not in known_risks]
-                    if missing:
-                        raise ValidationError(
-                            {"risk_factors": _("Unknown risk factor: %s") % missing[0]}
-                        )
-                    fields["risk_factors"] = wanted
+                    dob, estimated = casework.birth(
+                        date_of_birth=fields.get("date_of_birth"),
+                        estimated_age=cp.estimated_age,
+                        registered_on=registered_on,
+                    )
+                    fields["date_of_birth"] = dob
+                    fields["dob_estimated"] = estimated or bool(fields.get("dob_estimated"))
+                    fields["risk_factors"] = casework.risk_factors(
+                        fields.get("risk_factors") or [], known_risks
+                    )
+                    if cp.project_code:
+                        project = plan.projects[cp.project_code]
+                        casework.enrolment(facts[project.pk], organisation.pk)
                     # Keys rather than instances where the instance is not needed: an instance
                     # goes through the relation's checks (a tenth of the time of building a child).
                     child = Child(
@@ -193,18 +185,12 @@ def run_import_batch(
                         first_name=(fields.pop("first_name", "") or "").strip(),
                         created_by_id=actor.pk,
                         status=Status.IDENTIFIED,
+                        birth_year=dob.year,
                         **fields,
                     )
-                    if child.area is not None and child.area.country_id != country.pk:
-                        raise ValidationError(
-                            {"area": _("The area is not in the child's country.")}
-                        )
-                    if child.date_of_birth is not None:
-                        if child.date_of_birth > registered_on:
-                            raise ValidationError(
-                                {"date_of_birth": _("The date of birth is in the future.")}
-                            )
-                        child.birth_year = child.date_of_birth.year
+                    casework.area_in_country(
+                        child.area.country_id if child.area else None, country.pk
+                    )
                     # The blind indexes computed for the duplicate search above (same names).
                     child.name_fp, child.phonetic_fp = keys[index][0], keys[index][1]
                     child.next_followup_on = registered_on
@@ -216,10 +202,11 @@ def run_import_batch(
                         unknown = set(vp.fields) - set(services.VISIT_FIELDS)
                         if unknown:
                             raise TypeError(f"unknown visit fields: {sorted(unknown)}")
-                        if vp.visit_date > today:
-                            raise ValidationError(
-                                {"visit_date": _("The visit date is in the future.")}
-                            )
+                        casework.visit_facts(
+                            visit_date=vp.visit_date,
+                            today=today,
+                            attendance=vp.fields.get("attendance_percent"),
+                        )
                         visit = Visit(
                             public_id=next(public_ids),
                             child=child,
@@ -229,24 +216,8 @@ def run_import_batch(
                             created_by_id=actor.pk,
                             **vp.fields,
                         )
-                        visit.hazards = list(visit.hazards or [])
                         age = services.age_on(child, vp.visit_date)
-                        result = services.classify_visit(visit, age=age, sex=child.sex, setup=setup)
-                        visit.age_at_visit = age
-                        visit.label = result.label
-                        visit.is_child_labour = result.is_child_labour
-                        visit.reasons = list(result.reasons)
-                        visit.warnings = list(result.warnings)
-                        visit.framework = setup.framework
-                        visit.policy_name = setup.policy.name
-                        attendance = visit.attendance_percent
-                        if attendance is not None and not 0 <= attendance <= 100:
-                            raise ValidationError(
-                                {
-                                    "attendance_percent": _("must be between 0 and %(top)s")
-                                    % {"top": 100}
-                                }
-                            )
+                        result = services.classify_into(visit, age=age, sex=child.sex, setup=setup)
                         clean_from_file(visit, visit_fks)
                     child_visits.append((vp, visit, result, age))
                 built.append((child, child_visits))
@@ -299,22 +270,16 @@ def run_import_batch(
             # Duplicate flags: as services.duplicate_check, against existing and earlier rows.
             seen: set[int] = set()
             candidates: list[tuple[Any, str]] = []
+            new_key = casework.name_key(child)
             for other in by_name.get(child.name_fp, []) + by_phonetic.get(child.phonetic_fp, []):
                 if id(other) in seen:
                     continue
                 seen.add(id(other))
-                if child.sex and other.sex != child.sex:
-                    continue
-                if child.birth_year and other.birth_year is not None:
-                    if abs(other.birth_year - child.birth_year) > 1:
-                        continue
-                if child.area_id is not None and other.area_id not in (None, child.area_id):
-                    continue
-                candidates.append(
-                    (other, "exact" if other.name_fp == child.name_fp else "phonetic")
-                )
+                match = casework.duplicate_match(new_key, casework.name_key(other))
+                if match is not None:
+                    candidates.append((other, match))
             candidates.sort(key=lambda pair: rank[id(pair[0])])
-            candidates = candidates[:50]
+            candidates = candidates[: casework.MAX_CANDIDATES]
             flags.extend(
                 PossibleDuplicate(
                     child=child,
@@ -324,7 +289,7 @@ def run_import_batch(
                         else {"candidate": other}
                     ),
                     match=match,
-                    score=1.0 if match == "exact" else 0.8,
+                    score=casework.duplicate_score(match),
                     cross_organisation=other.organisation_id != organisation.pk,
                 )
                 for other, match in candidates
@@ -348,58 +313,55 @@ def run_import_batch(
             reached_on: dict[str, date | None] = {}  # status -> date of the visit that set it
             mine = new_outcomes.setdefault(id(child), {})
             for vp, visit, result, age in child_visits:
-                followups: tuple[tuple[date, bool], ...] = ()
-                since = reached_on.get(child.status)
-                if child.status in (Status.WITHDRAWN, Status.PREVENTED) and since:
-                    followups = tuple(
-                        (d, clean)
-                        for d, kind, clean in sorted(history, key=lambda h: h[0])
-                        if d >= since and kind in (VisitKind.FOLLOW_UP, VisitKind.VERIFICATION)
-                    )
                 state = rules.CaseState(
                     status=child.status,
                     track=child.track,
                     has_risk_factors=bool(child.risk_factors),
                     has_accepted_referral=False,
                     has_education_service=False,
-                    followups_since_outcome=followups,
+                    followups_since_outcome=casework.followups_since_outcome(
+                        child.status, reached_on.get(child.status), history
+                    ),
                 )
                 decision = services.rules_on_visit(state, visit, result, age=age, setup=setup)
                 visit.clean_followup = decision.clean
                 visits.append(visit)
                 history.append((vp.visit_date, vp.kind, decision.clean))
                 # services.apply_rules, in memory
-                for rule_step in decision.steps:
-                    changes.append(
-                        (child, child.status, rule_step.to_status, rule_step.reason, visit)
-                    )
-                    child.status = rule_step.to_status
-                    reached_on[rule_step.to_status] = vp.visit_date
-                child.track = decision.track or child.track
-                last = max(child.last_visit_on or vp.visit_date, vp.visit_date)
-                child.last_visit_on = last
-                child.next_followup_on = rules.next_followup(child.status, last, setup.params)
+                after = casework.case_after(
+                    decision, child, visit_date=vp.visit_date, params=setup.params
+                )
+                for old, new, reason in after.changes:
+                    changes.append((child, old, new, reason, visit))
+                    reached_on[new] = vp.visit_date
+                child.status, child.track = after.status, after.track
+                child.last_visit_on = after.last_visit_on
+                child.next_followup_on = after.next_followup_on
                 if decision.outcome and project_ids:
-                    # services.count_outcomes: once per project, not if a linked record counts.
-                    for project_id in project_ids:
-                        outcome = mine.get(project_id)
-                        if outcome is not None:
-                            if outcome.relapsed_on is not None or outcome.kind != decision.outcome:
-                                outcome.relapsed_on = None
-                                outcome.kind = decision.outcome
-                            continue
-                        taken = any(
-                            project_id in outcome_projects(other.pk)
-                            if rank[id(other)][0] == 0
-                            else project_id in new_outcomes.get(id(other), {})
+                    # services.count_outcomes over what this import holds in memory.
+                    writes = casework.outcome_writes(
+                        kind=decision.outcome,
+                        enrolments=[(p, organisation.pk) for p in project_ids],
+                        existing={p: (o.kind, o.relapsed_on) for p, o in mine.items()},
+                        taken={
+                            p
+                            for p in project_ids
                             for other, _m in candidates
-                        )
-                        if taken:
-                            continue
+                            if (
+                                p in outcome_projects(other.pk)
+                                if rank[id(other)][0] == 0
+                                else p in new_outcomes.get(id(other), {})
+                            )
+                        },
+                    )
+                    for project_id in writes.recount:
+                        mine[project_id].relapsed_on = None
+                        mine[project_id].kind = decision.outcome
+                    for project_id, organisation_id in writes.create:
                         outcome = Outcome(
                             project_id=project_id,
                             child=child,
-                            organisation_id=organisation.pk,
+                            organisation_id=organisation_id,
                             kind=decision.outcome,
                             sex=child.sex,
                             achieved_on=vp.visit_date,
@@ -435,20 +397,15 @@ def run_import_batch(
             ),
         )
         bulk.insert_instances(Outcome, outcomes)
-        bulk.insert_rows(
-            AuditEvent,
-            ("actor_id", "action", "object_type", "object_id", "organisation_id", "ip")
-            + ("detail", "at"),
-            (
-                (
-                    actor_id,
+        audit_many(
+            actor=actor_or_none,
+            entries=(
+                Entry(
                     action,
                     object_type,
-                    str(obj.pk),
+                    obj.pk,
                     organisation.pk,
-                    ip,
                     {"visit": visit.pk, **detail} if visit is not None else detail,
-                    now,
                 )
                 for action, object_type, obj, detail, visit in audits
             ),

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from synergy.core.errors import ImportRowError
+from synergy.monitoring.casework import BIRTH_YEAR_SLACK
 
 
 class InstanceRow:
@@ -62,8 +63,9 @@ def clean_from_file(obj: Any, exclude: list[str]) -> None:
     obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
 
 
-# The conditions of services.duplicate_check as SQL over a table ``f`` of the file's
-# (name fingerprint, phonetic fingerprint, sex, birth year, area).
+# The conditions of casework.duplicate_match as SQL over a table ``f`` of the file's
+# (name fingerprint, phonetic fingerprint, sex, birth year, area): they narrow the search on
+# indexes; duplicate_match decides over what they return.
 _CANDIDATE_COMMON = (
     "WHERE c.country_id = %s AND c.merged_into_id IS NULL AND c.sex = f.sex "
     "AND (f.area IS NULL OR c.area_id IS NULL OR c.area_id = f.area)"
@@ -72,7 +74,8 @@ _CANDIDATE_COMMON = (
 # (fingerprint, sex, birth year) index rather than a filter over every record of a common
 # name (0.97 -> 0.47 s for 5,000 children among a million).
 _CANDIDATE_YEARS = (
-    "AND f.byear IS NOT NULL AND c.birth_year BETWEEN f.byear - 1 AND f.byear + 1",
+    f"AND f.byear IS NOT NULL AND c.birth_year BETWEEN f.byear - {BIRTH_YEAR_SLACK} "
+    f"AND f.byear + {BIRTH_YEAR_SLACK}",
     "AND f.byear IS NOT NULL AND c.birth_year IS NULL",
     "AND f.byear IS NULL",
 )

@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -133,7 +134,9 @@ def plan_import(
     on_row: Callable[[int], None] | None = None,
 ) -> Plan:
     """Check every row; raise ImportRowError listing each problem, or return what to write."""
+    from synergy.monitoring import casework
     from synergy.monitoring.models import RiskFactor
+    from synergy.monitoring.services import project_facts
     from synergy.partners.models import Project
 
     today = today or timezone.localdate()
@@ -155,6 +158,7 @@ def plan_import(
     if "project" in mapping.defaults:
         project_codes.add(str(mapping.defaults["project"]))
     projects = {p.code: p for p in Project.objects.filter(code__in=project_codes)}
+    facts = project_facts(p.pk for p in projects.values())
     risk_codes = set(RiskFactor.objects.filter(active=True).values_list("code", flat=True))
 
     def column_of(target: str) -> str:
@@ -213,6 +217,11 @@ def plan_import(
         project_code = values.get("project", "")
         if project_code and project_code not in projects:
             errors.add(line, column_of("project"), _("unknown project code"))
+        elif project_code:
+            try:
+                casework.enrolment(facts[projects[project_code].pk], organisation.pk)
+            except ValidationError as exc:
+                errors.add(line, column_of("project"), " ".join(exc.messages))
         registered_on = values.get("registered_on") or values.get("visit_date") or today
         dob = values.get("date_of_birth")
         if dob is not None and dob > registered_on:

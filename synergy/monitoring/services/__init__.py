@@ -13,6 +13,7 @@ the status rules), ``referrals``, ``duplicates`` (dismiss, merge) and ``configur
 (national policy, default risk factors).
 """
 
+from synergy.monitoring.casework import estimated_birth_date
 from synergy.monitoring.services.children import (
     CHILD_FIELDS,
     NAME_FIELDS,
@@ -22,7 +23,6 @@ from synergy.monitoring.services.children import (
     child_update,
     child_viewed,
     duplicate_check,
-    estimated_birth_date,
     household_viewed,
     referral_viewed_by_provider,
 )
@@ -57,6 +57,7 @@ from synergy.monitoring.services.households import (
 from synergy.monitoring.services.outcomes import (
     child_enrol,
     count_outcomes,
+    project_facts,
 )
 from synergy.monitoring.services.referrals import (
     referral_accept,
@@ -68,6 +69,7 @@ from synergy.monitoring.services.visits import (
     VISIT_FIELDS,
     apply_rules,
     case_state,
+    classify_into,
     classify_visit,
     rules_on_visit,
     visit_preview,
@@ -94,6 +96,7 @@ __all__ = [
     "child_register",
     "child_update",
     "child_viewed",
+    "classify_into",
     "classify_visit",
     "count_outcomes",
     "country_rules",
@@ -106,6 +109,7 @@ __all__ = [
     "household_update",
     "household_viewed",
     "national_policy_set",
+    "project_facts",
     "record_status_change",
     "referral_accept",
     "referral_create",

@@ -14,8 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from synergy.core.audit import audit_record
-from synergy.core.models import AdminArea, Country, Organisation, User
-from synergy.monitoring import crypto
+from synergy.core.models import AdminArea, Country, Membership, Organisation, User
+from synergy.core.versioning import versioned_update
+from synergy.monitoring import casework, crypto
 from synergy.monitoring.access import record_rights
 from synergy.monitoring.models import (
     Child,
@@ -35,7 +36,7 @@ from synergy.monitoring.services.common import (
     set_name_index,
     write_name_tokens,
 )
-from synergy.monitoring.services.outcomes import child_enrol
+from synergy.monitoring.services.outcomes import child_enrol, project_facts
 from synergy.partners.models import Project
 
 CHILD_FIELDS = (
@@ -59,20 +60,20 @@ CHILD_FIELDS = (
 NAME_FIELDS = ("first_name", "last_name", "other_names")
 
 
-def estimated_birth_date(age: int, today: date) -> date:
-    """Mid-year of the birth year implied by a completed age on ``today``."""
-    return date(today.year - age - (1 if (today.month, today.day) < (7, 1) else 0), 7, 1)
-
-
 def _validate_risk_factors(codes: Iterable[str]) -> list[str]:
     wanted = sorted(set(codes))
-    if not wanted:
-        return []
-    known = set(RiskFactor.objects.filter(code__in=wanted).values_list("code", flat=True))
-    missing = [c for c in wanted if c not in known]
-    if missing:
-        raise ValidationError({"risk_factors": _("Unknown risk factor: %s") % missing[0]})
-    return wanted
+    known = RiskFactor.objects.filter(code__in=wanted).values_list("code", flat=True)
+    return casework.risk_factors(wanted, set(known))
+
+
+def _case_worker_roles(case_worker: User | None, organisation_id: int) -> list[str] | None:
+    if case_worker is None:
+        return None
+    return list(
+        Membership.objects.filter(user=case_worker, organisation_id=organisation_id).values_list(
+            "role", flat=True
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -103,19 +104,26 @@ def duplicate_check(
     """Exact (same name fingerprint) or phonetic (same phonetic fingerprint) matches with the
     same sex and a birth year within one year, in the same country (and the same area when
     both are known). Runs on blind indexes only."""
-    name_fp = crypto.name_fingerprint(first_name, last_name, other_names)
-    phonetic_fp = crypto.phonetic_fingerprint(first_name, last_name, other_names)
+    new = casework.NameKey(
+        name_fp=crypto.name_fingerprint(first_name, last_name, other_names),
+        phonetic_fp=crypto.phonetic_fingerprint(first_name, last_name, other_names),
+        sex=sex,
+        birth_year=birth_year,
+        area_id=area.pk if area is not None else None,
+    )
+    # The query narrows by the same conditions (on indexes); casework.duplicate_match decides.
     qs = Child.objects.filter(
-        Q(name_fp=name_fp) | Q(phonetic_fp=phonetic_fp),
+        Q(name_fp=new.name_fp) | Q(phonetic_fp=new.phonetic_fp),
         country=country,
         merged_into__isnull=True,
     ).select_related("organisation")
     if sex:
         qs = qs.filter(sex=sex)
     if birth_year:
+        slack = casework.BIRTH_YEAR_SLACK
         qs = qs.filter(
             Q(birth_year__isnull=True)
-            | Q(birth_year__gte=birth_year - 1, birth_year__lte=birth_year + 1)
+            | Q(birth_year__gte=birth_year - slack, birth_year__lte=birth_year + slack)
         )
     if area is not None:
         qs = qs.filter(Q(area__isnull=True) | Q(area=area))
@@ -124,8 +132,10 @@ def duplicate_check(
     visible: list[Child] = []
     elsewhere = False
     candidates: list[tuple[Child, str]] = []
-    for child in qs.order_by("pk")[:50]:
-        match = "exact" if child.name_fp == name_fp else "phonetic"
+    for child in qs.order_by("pk")[: casework.MAX_CANDIDATES]:
+        match = casework.duplicate_match(new, casework.name_key(child))
+        if match is None:
+            continue
         candidates.append((child, match))
         may_read, _ = record_rights(
             user, organisation_id=child.organisation_id, country_id=child.country_id
@@ -152,7 +162,8 @@ def child_register(
 ) -> Child:
     """Register a child of ``organisation`` (status "identified"), flag possible duplicates
     (PossibleDuplicate rows, cross-organisation ones included), enrol it in ``projects`` and
-    audit the creation. Give ``date_of_birth`` or ``estimated_age`` (completed years)."""
+    audit the creation. Give ``date_of_birth`` or ``estimated_age`` (completed years). The
+    rules are ``casework``'s; every refusal comes before anything is written."""
     today = today or timezone.localdate()
     household: Household | None = fields.get("household")
     country = country or (household.country if household else None) or organisation.country
@@ -162,14 +173,20 @@ def child_register(
     unknown = set(fields) - set(CHILD_FIELDS)
     if unknown:
         raise TypeError(f"unknown child fields: {sorted(unknown)}")
-    if household is not None and household.organisation_id != organisation.pk:
-        raise ValidationError({"household": _("The household belongs to another organisation.")})
-    if fields.get("date_of_birth") is None and estimated_age is not None:
-        if not 0 <= estimated_age <= 25:
-            raise ValidationError({"estimated_age": _("Give an age between 0 and 25.")})
-        fields["date_of_birth"] = estimated_birth_date(estimated_age, today)
-        fields["dob_estimated"] = True
+    casework.household_of_organisation(
+        household.organisation_id if household else None, organisation.pk
+    )
+    dob, estimated = casework.birth(
+        date_of_birth=fields.get("date_of_birth"), estimated_age=estimated_age, registered_on=today
+    )
+    fields["date_of_birth"] = dob
+    fields["dob_estimated"] = estimated or bool(fields.get("dob_estimated"))
     fields["risk_factors"] = _validate_risk_factors(fields.get("risk_factors") or [])
+    casework.case_worker(_case_worker_roles(fields.get("case_worker"), organisation.pk))
+    projects = list(projects)
+    facts = project_facts(p.pk for p in projects)
+    for project in projects:
+        casework.enrolment(facts[project.pk], organisation.pk)
     child = Child(
         organisation=organisation,
         country=country,
@@ -177,14 +194,10 @@ def child_register(
         sex=sex,
         created_by=actor,
         status=Status.IDENTIFIED,
+        birth_year=dob.year,
         **fields,
     )
-    if child.area is not None and child.area.country_id != country.pk:
-        raise ValidationError({"area": _("The area is not in the child's country.")})
-    if child.date_of_birth is not None:
-        if child.date_of_birth > today:
-            raise ValidationError({"date_of_birth": _("The date of birth is in the future.")})
-        child.birth_year = child.date_of_birth.year
+    casework.area_in_country(child.area.country_id if child.area else None, country.pk)
     set_name_index(child)
     child.next_followup_on = today
     child.full_clean()
@@ -210,7 +223,7 @@ def child_register(
                 child=child,
                 candidate=candidate,
                 match=match,
-                score=1.0 if match == "exact" else 0.8,
+                score=casework.duplicate_score(match),
                 cross_organisation=candidate.organisation_id != organisation.pk,
             )
             for candidate, match in check.candidates
@@ -238,6 +251,17 @@ def child_update(*, actor: User, child: Child, version: int, **fields: Any) -> C
         raise TypeError(f"unknown child fields: {sorted(unknown)}")
     if "risk_factors" in fields:
         fields["risk_factors"] = _validate_risk_factors(fields["risk_factors"] or [])
+    if "case_worker" in fields:
+        casework.case_worker(_case_worker_roles(fields["case_worker"], child.organisation_id))
+    if "date_of_birth" in fields:
+        casework.birth(
+            date_of_birth=fields["date_of_birth"],
+            estimated_age=None,
+            registered_on=timezone.localdate(),
+        )
+    if "area" in fields:
+        area = fields["area"]
+        casework.area_in_country(area.country_id if area else None, child.country_id)
     changed = sorted(k for k, v in fields.items() if getattr(child, k) != v)
     for key in changed:
         setattr(child, key, fields[key])
@@ -247,16 +271,14 @@ def child_update(*, actor: User, child: Child, version: int, **fields: Any) -> C
     if names_changed:
         set_name_index(child)
     child.full_clean()
-    child.updated_at = timezone.now()
     values = {k: getattr(child, k) for k in changed}
     values.update(birth_year=child.birth_year, name_fp=child.name_fp, phonetic_fp=child.phonetic_fp)
-    updated = Child.objects.filter(pk=child.pk, version=version).update(
-        **values, updated_at=child.updated_at, version=version + 1
-    )
-    if not updated:
+
+    def stale() -> StaleRecordError:
         others = changed_since(CHILD_OBJECT, child.pk, version)
-        raise StaleRecordError(others, field_labels(Child, others))
-    child.version = version + 1
+        return StaleRecordError(others, field_labels(Child, others))
+
+    versioned_update(child, version, stale=stale, **values)
     if names_changed:
         write_name_tokens(child, replace=True)
     audit_record(

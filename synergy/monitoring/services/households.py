@@ -6,11 +6,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from synergy.core.audit import audit_record
 from synergy.core.models import Country, Organisation, User
+from synergy.core.versioning import versioned_update
+from synergy.monitoring import casework
 from synergy.monitoring.models import (
     Household,
 )
@@ -53,12 +54,10 @@ def household_register(
     if unknown:
         raise TypeError(f"unknown household fields: {sorted(unknown)}")
     household = Household(organisation=organisation, country=country, created_by=actor, **fields)
-    if not household.consent_given or not household.consent_by:
-        raise ValidationError(
-            {"consent_given": _("Record the household's consent and who gave it.")}
-        )
-    if household.area is not None and household.area.country_id != country.pk:
-        raise ValidationError({"area": _("The area is not in the household's country.")})
+    casework.household_consent(household.consent_given, household.consent_by)
+    casework.area_in_country(
+        household.area.country_id if household.area else None, country.pk, of="household"
+    )
     household.full_clean()
     household.save()
     audit_record(actor=actor, action="create", obj=household, organisation=organisation)
@@ -75,17 +74,19 @@ def household_update(
     )
     for key in changed:
         setattr(household, key, fields[key])
-    household.full_clean()
-    household.updated_at = timezone.now()
-    updated = Household.objects.filter(pk=household.pk, version=version).update(
-        **{k: getattr(household, k) for k in changed},
-        updated_at=household.updated_at,
-        version=version + 1,
+    casework.household_consent(household.consent_given, household.consent_by)
+    casework.area_in_country(
+        household.area.country_id if household.area else None,
+        household.country_id,
+        of="household",
     )
-    if not updated:
+    household.full_clean()
+
+    def stale() -> StaleRecordError:
         others = changed_since("monitoring.household", household.pk, version)
-        raise StaleRecordError(others, field_labels(Household, others))
-    household.version = version + 1
+        return StaleRecordError(others, field_labels(Household, others))
+
+    versioned_update(household, version, stale=stale, **{k: getattr(household, k) for k in changed})
     audit_record(
         actor=actor,
         action="update",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from django.db import transaction
@@ -10,6 +11,7 @@ from django.utils import timezone
 
 from synergy.core.audit import audit_record
 from synergy.core.models import Organisation, User
+from synergy.monitoring import casework
 from synergy.monitoring.models import (
     Child,
     DuplicateStatus,
@@ -21,17 +23,35 @@ from synergy.monitoring.models import (
     Visit,
 )
 from synergy.monitoring.services.common import CHILD_OBJECT, require_write
-from synergy.partners.models import Project
+from synergy.partners.models import Project, ProjectParticipant
+
+
+def project_facts(project_ids: Iterable[int]) -> dict[int, casework.ProjectFacts]:
+    """What the enrolment rule needs of each project: its code and participants."""
+    ids = set(project_ids)
+    if not ids:
+        return {}
+    participants: dict[int, set[int]] = {pk: set() for pk in ids}
+    for project_id, organisation_id in ProjectParticipant.objects.filter(
+        project_id__in=ids
+    ).values_list("project_id", "organisation_id"):
+        participants[project_id].add(organisation_id)
+    return {
+        pk: casework.ProjectFacts(pk, code, frozenset(participants[pk]))
+        for pk, code in Project.objects.filter(pk__in=ids).values_list("pk", "code")
+    }
 
 
 @transaction.atomic
 def child_enrol(
     *, actor: User, child: Child, project: Project, organisation: Organisation | None = None
 ) -> ProjectEnrolment:
-    """Enrol the child in ``project`` for ``organisation`` (default: the child's). If the child
-    is already withdrawn or prevented, the outcome is counted in the project at once."""
+    """Enrol the child in ``project`` for ``organisation`` (default: the child's), which must
+    take part in the project. If the child is already withdrawn or prevented, the outcome is
+    counted in the project at once."""
     require_write(actor, organisation_id=child.organisation_id, country_id=child.country_id)
     organisation = organisation or child.organisation
+    casework.enrolment(project_facts([project.pk])[project.pk], organisation.pk, field="project")
     enrolment, created = ProjectEnrolment.objects.get_or_create(
         child=child,
         project=project,
@@ -81,23 +101,28 @@ def count_outcomes(child: Child, *, kind: str, visit: Visit | None, on: date) ->
         ).values_list("project_id", flat=True)
     )
     existing = {o.project_id: o for o in Outcome.objects.filter(child=child)}
-    for enrolment in enrolments:
-        outcome = existing.get(enrolment.project_id)
-        if outcome is not None:
-            # Verified again after a relapse: counted again, in its latest category.
-            if outcome.relapsed_on is not None or outcome.kind != kind:
-                outcome.relapsed_on = None
-                outcome.kind = kind
-                outcome.save(update_fields=["relapsed_on", "kind"])
-            continue
-        if enrolment.project_id in taken:
-            continue
-        Outcome.objects.create(
-            project_id=enrolment.project_id,
-            child=child,
-            organisation_id=enrolment.organisation_id,
-            kind=kind,
-            sex=child.sex,
-            achieved_on=on,
-            visit=visit,
-        )
+    writes = casework.outcome_writes(
+        kind=kind,
+        enrolments=[(e.project_id, e.organisation_id) for e in enrolments],
+        existing={p: (o.kind, o.relapsed_on) for p, o in existing.items()},
+        taken=taken,
+    )
+    for project_id in writes.recount:
+        outcome = existing[project_id]
+        outcome.relapsed_on = None
+        outcome.kind = kind
+        outcome.save(update_fields=["relapsed_on", "kind"])
+    Outcome.objects.bulk_create(
+        [
+            Outcome(
+                project_id=project_id,
+                child=child,
+                organisation_id=organisation_id,
+                kind=kind,
+                sex=child.sex,
+                achieved_on=on,
+                visit=visit,
+            )
+            for project_id, organisation_id in writes.create
+        ]
+    )

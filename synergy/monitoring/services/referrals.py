@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -13,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from synergy.core.audit import audit_record
 from synergy.core.errors import StaleVersionError
 from synergy.core.models import Organisation, User
-from synergy.monitoring import rules
+from synergy.core.versioning import versioned_update
+from synergy.monitoring import casework, rules
 from synergy.monitoring.models import (
     Child,
     Referral,
@@ -39,10 +39,8 @@ def referral_create(
 ) -> Referral:
     """Refer the child to a service provider. Consent to share with the provider is required."""
     require_write(actor, organisation_id=child.organisation_id, country_id=child.country_id)
-    if not consent_given or not consent_by:
-        raise ValidationError(
-            {"consent_given": _("Record the consent to share with the provider and who gave it.")}
-        )
+    casework.referral_consent(consent_given, consent_by)
+    casework.referral_provider(to_organisation.country_id, child.country_id)
     child = Child.objects.select_for_update().select_related("organisation").get(pk=child.pk)
     referral = Referral(
         child=child,
@@ -78,17 +76,6 @@ def referral_create(
     return referral
 
 
-def _referral_cas(referral: Referral, version: int, **values: Any) -> None:
-    updated = Referral.objects.filter(pk=referral.pk, version=version).update(
-        version=version + 1, **values
-    )
-    if not updated:
-        raise StaleVersionError()
-    for key, value in values.items():
-        setattr(referral, key, value)
-    referral.version = version + 1
-
-
 def _require_provider(actor: User, referral: Referral) -> None:
     from synergy.monitoring.access import provider_may_act
 
@@ -103,7 +90,7 @@ def referral_accept(*, actor: User, referral: Referral, version: int) -> Referra
         raise StaleVersionError()
     if referral.status != ReferralStatus.PENDING:
         raise ValidationError({"status": _("Only a pending referral can be accepted.")})
-    _referral_cas(
+    versioned_update(
         referral,
         version,
         status=ReferralStatus.ACCEPTED,
@@ -138,7 +125,7 @@ def referral_decline(*, actor: User, referral: Referral, version: int, reason: s
         raise ValidationError({"status": _("Only a pending referral can be declined.")})
     if not reason.strip():
         raise ValidationError({"decline_reason": _("Give the reason for declining.")})
-    _referral_cas(
+    versioned_update(
         referral,
         version,
         status=ReferralStatus.DECLINED,
@@ -190,7 +177,7 @@ def service_record(
     delivery.full_clean()
     delivery.save()
     if completed and referral.status == ReferralStatus.ACCEPTED:
-        _referral_cas(referral, referral.version, status=ReferralStatus.COMPLETED)
+        versioned_update(referral, referral.version, status=ReferralStatus.COMPLETED)
     audit_record(
         actor=actor,
         action="service_record",

@@ -6,15 +6,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from synergy.classification import ChildInput, classify
 from synergy.core.audit import audit_record
 from synergy.core.models import User
-from synergy.monitoring import rules
+from synergy.monitoring import casework, rules
 from synergy.monitoring.models import (
     EDUCATION_SERVICES,
     Child,
@@ -22,10 +20,8 @@ from synergy.monitoring.models import (
     ProjectEnrolment,
     Referral,
     ReferralStatus,
-    Status,
     StatusChange,
     Visit,
-    VisitKind,
 )
 from synergy.monitoring.services.common import (
     CHILD_OBJECT,
@@ -64,21 +60,22 @@ def case_state(child: Child) -> rules.CaseState:
         s in (ReferralStatus.ACCEPTED, ReferralStatus.COMPLETED) and t in EDUCATION_SERVICES
         for s, t in referral_states
     )
-    followups: tuple[tuple[date, bool], ...] = ()
-    if child.status in (Status.WITHDRAWN, Status.PREVENTED):
+    since = None
+    visits: list[tuple[date, str, bool]] = []
+    if child.status in casework.OUTCOME_STATUSES:
         since = (
             StatusChange.objects.filter(child=child, to_status=child.status)
             .order_by("-at", "-pk")
-            .values_list("visit__visit_date", "visit_id")
+            .values_list("visit__visit_date", flat=True)
             .first()
         )
-        if since and since[0] is not None:
-            visits = Visit.objects.filter(
-                child=child,
-                visit_date__gte=since[0],
-                kind__in=[VisitKind.FOLLOW_UP, VisitKind.VERIFICATION],
-            ).order_by("visit_date", "pk")
-            followups = tuple((v.visit_date, v.clean_followup) for v in visits)
+        if since is not None:
+            visits = list(
+                Visit.objects.filter(child=child, visit_date__gte=since)
+                .order_by("visit_date", "pk")
+                .values_list("visit_date", "kind", "clean_followup")
+            )
+    followups = casework.followups_since_outcome(child.status, since, visits)
     return rules.CaseState(
         status=child.status,
         track=child.track,
@@ -130,6 +127,21 @@ def classify_visit(visit: Visit, *, age: int | None, sex: str, setup: CountryRul
     )
 
 
+def classify_into(visit: Visit, *, age: int | None, sex: str, setup: CountryRules) -> Any:
+    """Classify the visit and keep the result, and the policy it was judged by, on it (a later
+    policy change does not rewrite history)."""
+    visit.hazards = list(visit.hazards or [])
+    result = classify_visit(visit, age=age, sex=sex, setup=setup)
+    visit.age_at_visit = age
+    visit.label = result.label
+    visit.is_child_labour = result.is_child_labour
+    visit.reasons = list(result.reasons)
+    visit.warnings = list(result.warnings)
+    visit.framework = setup.framework
+    visit.policy_name = setup.policy.name
+    return result
+
+
 def visit_preview(*, child: Child, visit_date: date, **fields: Any) -> tuple[Any, CountryRules]:
     """Classify visit facts without saving anything (the visit form's live result)."""
     project_ids = list(
@@ -157,8 +169,11 @@ def visit_record(
     unknown = set(fields) - set(VISIT_FIELDS)
     if unknown:
         raise TypeError(f"unknown visit fields: {sorted(unknown)}")
-    if visit_date > timezone.localdate():
-        raise ValidationError({"visit_date": _("The visit date is in the future.")})
+    casework.visit_facts(
+        visit_date=visit_date,
+        today=timezone.localdate(),
+        attendance=fields.get("attendance_percent"),
+    )
     # Lock the child: two visits recorded at once must not both act on the same status.
     child = Child.objects.select_for_update().select_related("organisation").get(pk=child.pk)
     project_ids = list(
@@ -173,17 +188,9 @@ def visit_record(
         created_by=actor,
         **fields,
     )
-    visit.hazards = list(visit.hazards or [])
     age = age_on(child, visit_date)
-    result = classify_visit(visit, age=age, sex=child.sex, setup=setup)
-    visit.age_at_visit = age
-    visit.label = result.label
-    visit.is_child_labour = result.is_child_labour
-    visit.reasons = list(result.reasons)
-    visit.framework = setup.framework
-    visit.policy_name = setup.policy.name
+    result = classify_into(visit, age=age, sex=child.sex, setup=setup)
     decision = rules_on_visit(case_state(child), visit, result, age=age, setup=setup)
-    visit.warnings = list(result.warnings)
     # The rules' verdict is kept with the visit: closure counts clean follow-ups later.
     visit.clean_followup = decision.clean
     visit.full_clean()
@@ -210,23 +217,27 @@ def apply_rules(
     visit: Visit | None = None,
     referral: Referral | None = None,
 ) -> None:
-    for step in decision.steps:
+    after = casework.case_after(
+        decision,
+        child,
+        visit_date=visit.visit_date if visit is not None else None,
+        params=setup.params,
+    )
+    for from_status, to_status, reason in after.changes:
         record_status_change(
             child,
-            to=step.to_status,
-            reason=step.reason,
+            to=to_status,
+            reason=reason,
             actor=actor,
             visit=visit,
             referral=referral,
+            from_status=from_status,
         )
-        child.status = step.to_status
-    values: dict[str, Any] = {"status": child.status, "track": decision.track or child.track}
+    values: dict[str, Any] = {"status": after.status, "track": after.track}
     if visit is not None:
-        last = max(child.last_visit_on or visit.visit_date, visit.visit_date)
-        values["last_visit_on"] = last
-        values["next_followup_on"] = rules.next_followup(child.status, last, setup.params)
-    elif child.status == Status.CLOSED:
-        values["next_followup_on"] = None
+        values["last_visit_on"] = after.last_visit_on
+    if after.followup_changed:
+        values["next_followup_on"] = after.next_followup_on
     set_system_fields(child, **values)
     if decision.outcome:
         count_outcomes(child, kind=decision.outcome, visit=visit, on=on)

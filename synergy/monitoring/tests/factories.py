@@ -12,7 +12,7 @@ from django.test import SimpleTestCase, override_settings
 from synergy.core.models import Organisation, Role, User
 from synergy.monitoring import services
 from synergy.monitoring.models import Child, Household, Referral, Visit
-from synergy.partners.models import Project
+from synergy.partners.models import Project, ProjectParticipant
 from synergy.testing import BaseTestCase, make_user
 
 TODAY = date(2026, 11, 2)
@@ -86,8 +86,15 @@ def refer_and_accept(
     return referral
 
 
-def project(code: str = "P-1", title: str = "Project") -> Project:
+def project(
+    code: str = "P-1", title: str = "Project", *, partners: tuple[Organisation, ...] = ()
+) -> Project:
+    """A project with ``partners`` as implementing partners (who may enrol children in it)."""
     p, _ = Project.objects.get_or_create(code=code, defaults={"title": title})
+    for organisation in partners:
+        ProjectParticipant.objects.get_or_create(
+            project=p, organisation=organisation, role="implementing"
+        )
     return p
 
 
@@ -111,7 +118,7 @@ class MonitoringTestCase(BaseTestCase):
         cls.pete = make_user("pete", cls.provider, Role.SERVICE_PROVIDER)
         cls.ana = make_user("ana", cls.partner_a, Role.ANALYST)
         cls.carol = make_user("carol", cls.partner_a, Role.CASE_WORKER)
-        cls.project = project()
+        cls.project = project(partners=(cls.partner_a,))
         cls.project.countries.add(cls.country)
         services.ensure_default_risk_factors()
 

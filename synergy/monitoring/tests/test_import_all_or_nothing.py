@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from unittest import mock
+from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -13,6 +12,7 @@ from synergy.core.models import AuditEvent
 from synergy.monitoring import importing
 from synergy.monitoring.models import Child, Household, Visit
 from synergy.monitoring.tests import factories as f
+from synergy.partners.models import ProjectParticipant
 
 CSV = (
     "hh/id,hh/head,child/name_first,child/name_last,child/sex,child/age,visit/date,work/hours\n"
@@ -20,7 +20,7 @@ CSV = (
     "H1,Hari Lama,Ram,Lama,X,13,2025-03-01,abc\n"
     "H2,Maya Rai,Gita,Rai,2,9,2099-01-01,0\n"
 )
-MAPPING = {
+MAPPING: dict[str, dict[str, Any]] = {
     "columns": {
         "household_ref": "hh/id",
         "head_name": "head",
@@ -34,6 +34,9 @@ MAPPING = {
     "values": {"sex": {"1": "M", "2": "F"}},
     "defaults": {"consent_given": True, "consent_by": "head"},
 }
+
+
+VISIT_COLUMNS = ("visit_date", "econ_hours")
 
 
 class ImportAllOrNothingTests(f.MonitoringTestCase):
@@ -77,55 +80,36 @@ class ImportAllOrNothingTests(f.MonitoringTestCase):
         )
         self.assertFalse(AuditEvent.objects.filter(action="create").exists())
 
-    def test_it_rolls_back_when_a_service_refuses_a_later_row(self) -> None:
-        good = CSV.splitlines()[0:2] + ["H2,Maya Rai,Gita,Rai,2,9,2025-03-02,0"]
-        table = importing.read_table("\n".join(good).encode(), "csv")
+    def later_row_refused(self, *, batch: bool) -> None:
+        """Planned while partner A took part in the project; it left before the import was
+        confirmed, so the rule refuses the later row that enrols a child in it."""
+        rows = [
+            "hh/id,hh/head,child/name_first,child/name_last,child/sex,child/age,project",
+            "H1,Hari Lama,Sita,Lama,2,11,",
+            "H2,Maya Rai,Gita,Rai,2,9,P-1",
+        ]
+        table = importing.read_table("\n".join(rows).encode(), "csv")
+        columns = {k: v for k, v in MAPPING["columns"].items() if k not in VISIT_COLUMNS}
+        mapping = {**MAPPING, "columns": {**columns, "project": "project"}}
         plan = importing.plan_import(
-            table, importing.parse_mapping(MAPPING, table.columns), organisation=self.partner_a
+            table, importing.parse_mapping(mapping, table.columns), organisation=self.partner_a
         )
-        real = importing_services_visit_record()
-        calls = {"n": 0}
-
-        def refuse_second(**kwargs: object) -> object:
-            calls["n"] += 1
-            if calls["n"] == 2:
-                raise ValidationError({"visit_date": "refused by a rule"})
-            return real(**kwargs)
-
-        with mock.patch("synergy.monitoring.services.visit_record", side_effect=refuse_second):
-            with self.assertRaises(ImportRowError) as caught:
-                importing.run_import(
-                    actor=self.alice, organisation=self.partner_a, plan=plan, batch=False
-                )
-        self.assertEqual(caught.exception.errors, [(3, "visit_date", "refused by a rule")])
-        self.assertEqual((Household.objects.count(), Child.objects.count()), (0, 0))
-
-    def test_it_rolls_back_when_the_batch_path_refuses_a_later_row(self) -> None:
-        good = CSV.splitlines()[0:2] + ["H2,Maya Rai,Gita,Rai,2,9,2025-03-02,0"]
-        table = importing.read_table("\n".join(good).encode(), "csv")
-        plan = importing.plan_import(
-            table, importing.parse_mapping(MAPPING, table.columns), organisation=self.partner_a
+        ProjectParticipant.objects.filter(
+            project=self.project, organisation=self.partner_a
+        ).delete()
+        with self.assertRaises(ImportRowError) as caught:
+            importing.run_import(
+                actor=self.alice, organisation=self.partner_a, plan=plan, batch=batch
+            )
+        self.assertEqual(
+            caught.exception.errors,
+            [(3, "projects", "Your organisation does not take part in project P-1.")],
         )
-        from synergy.monitoring import services
-
-        real = services.classify_visit
-        calls = {"n": 0}
-
-        def refuse_second(*args: object, **kwargs: object) -> object:
-            calls["n"] += 1
-            if calls["n"] == 2:
-                raise ValidationError({"econ_hours": "refused by a rule"})
-            return real(*args, **kwargs)  # type: ignore[arg-type]
-
-        with mock.patch("synergy.monitoring.services.classify_visit", side_effect=refuse_second):
-            with self.assertRaises(ImportRowError) as caught:
-                importing.run_import(actor=self.alice, organisation=self.partner_a, plan=plan)
-        self.assertEqual(caught.exception.errors, [(3, "econ_hours", "refused by a rule")])
         self.assertEqual((Household.objects.count(), Child.objects.count()), (0, 0))
         self.assertFalse(AuditEvent.objects.exists())
 
+    def test_it_rolls_back_when_a_service_refuses_a_later_row(self) -> None:
+        self.later_row_refused(batch=False)
 
-def importing_services_visit_record():
-    from synergy.monitoring import services
-
-    return services.visit_record
+    def test_it_rolls_back_when_the_batch_path_refuses_a_later_row(self) -> None:
+        self.later_row_refused(batch=True)

@@ -13,7 +13,7 @@ from synergy.browser import screenshot, sign_in
 from synergy.core.models import Country, Organisation, Role
 from synergy.monitoring import dedup, services
 from synergy.monitoring.tests.factories import CLEAN, HAZARDOUS
-from synergy.partners.models import Project, ProjectTarget
+from synergy.partners.models import Project, ProjectParticipant, ProjectTarget
 from synergy.testing import make_user
 
 pytestmark = pytest.mark.browser
@@ -32,6 +32,7 @@ def setting(countries: None) -> None:
     pete = make_user("pete", school, Role.SERVICE_PROVIDER)
     project = Project.objects.create(code="P-1", title="Back to school")
     project.countries.add(nepal)
+    ProjectParticipant.objects.create(project=project, organisation=a, role="implementing")
     for sex in ("F", "M"):
         ProjectTarget.objects.create(
             project=project, organisation=a, kind="withdraw", sex=sex, number=3

@@ -99,7 +99,7 @@ class ScenarioCase(f.MonitoringTestCase):
             f.visit(a, c[key], "follow_up", date(2025, 6, 1), **f.CLEAN)
         f.visit(a, c["chandra"], "follow_up", date(2025, 6, 1), **STILL_HAZARDOUS)
         # Partner B: another organisation, another project.
-        other = f.project("P-2")
+        other = f.project("P-2", partners=(cls.partner_b,))
         b_child = f.child(
             cls.charlie, cls.partner_b, first_name="Outside", last_name="B", projects=[other]
         )

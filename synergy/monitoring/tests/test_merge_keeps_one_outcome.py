@@ -8,7 +8,7 @@ from synergy.monitoring.tests import factories as f
 
 class MergeTests(f.MonitoringTestCase):
     def test_it_keeps_one_outcome_per_project_after_a_merge(self) -> None:
-        other = f.project("P-2", "Second project")
+        other = f.project("P-2", "Second project", partners=(self.partner_a, self.partner_b))
         survivor = f.child(self.alice, self.partner_a, projects=[self.project])
         duplicate = f.child(
             self.alice, self.partner_a, first_name="Zanelle", projects=[self.project, other]

@@ -20,6 +20,27 @@ from synergy.monitoring.models import (
 )
 from synergy.monitoring.tests import factories as f
 
+# The columns of the test files of both paths.
+MAPPING: dict[str, Any] = {
+    "columns": {
+        "household_ref": "hh",
+        "head_name": "head",
+        "first_name": "first",
+        "last_name": "last",
+        "sex": "sex",
+        "date_of_birth": "dob",
+        "age": "age",
+        "project": "project",
+        "visit_date": "visit",
+        "visit_kind": "kind",
+        "econ_hours": "hours",
+        "hazardous_conditions": "hazard",
+        "attendance_percent": "attendance",
+        "child_ref": "ref",
+    },
+    "defaults": {"consent_given": True, "consent_by": "head"},
+}
+
 
 class ImportPaths(f.MonitoringTestCase):
     """Runs a file through the row-by-row path or the batch path, rolled back, and returns

@@ -11,7 +11,7 @@ from synergy.monitoring.models import (
     Child,
 )
 from synergy.monitoring.tests import factories as f
-from synergy.monitoring.tests.import_paths import ImportPaths
+from synergy.monitoring.tests.import_paths import MAPPING, ImportPaths
 
 CSV = (
     "hh,head,first,last,sex,dob,age,risk,project,visit,kind,hours,hazard,attendance,ref\n"
@@ -23,25 +23,6 @@ CSV = (
     "H2,Maya Rai,Seeta,Lama,F,2014-01-01,,,,2025-03-01,,0,no,90,C3\n"
     "H3,Gita Rai,Gita,Rai,F,,9,,P-1,,,,,,C4\n"
 )
-MAPPING = {
-    "columns": {
-        "household_ref": "hh",
-        "head_name": "head",
-        "first_name": "first",
-        "last_name": "last",
-        "sex": "sex",
-        "date_of_birth": "dob",
-        "age": "age",
-        "project": "project",
-        "visit_date": "visit",
-        "visit_kind": "kind",
-        "econ_hours": "hours",
-        "hazardous_conditions": "hazard",
-        "attendance_percent": "attendance",
-        "child_ref": "ref",
-    },
-    "defaults": {"consent_given": True, "consent_by": "head"},
-}
 
 
 class BatchImportTests(ImportPaths):

@@ -19,27 +19,8 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from synergy.monitoring.tests import factories as f
-from synergy.monitoring.tests.import_paths import ImportPaths
+from synergy.monitoring.tests.import_paths import MAPPING, ImportPaths
 
-MAPPING = {
-    "columns": {
-        "child_ref": "ref",
-        "household_ref": "hh",
-        "head_name": "head",
-        "first_name": "first",
-        "last_name": "last",
-        "sex": "sex",
-        "date_of_birth": "dob",
-        "age": "age",
-        "project": "project",
-        "visit_date": "visit",
-        "visit_kind": "kind",
-        "econ_hours": "hours",
-        "hazardous_conditions": "hazard",
-        "attendance_percent": "attendance",
-    },
-    "defaults": {"consent_given": True, "consent_by": "head"},
-}
 HEADER = "ref,hh,head,first,last,sex,dob,age,project,visit,kind,hours,hazard,attendance"
 HEADS = {"H1": "Hari Lama", "H2": "Maya Rai", "H3": "Gita Rai"}
 

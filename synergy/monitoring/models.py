@@ -33,18 +33,13 @@ from django.utils.translation import gettext_lazy as _
 
 from synergy.classification import FRAMEWORKS
 from synergy.core.models import AdminArea, Country, Organisation
+from synergy.core.vocab import Sex
 from synergy.monitoring.crypto import (
     EncryptedBinaryField,
     EncryptedJSONField,
     EncryptedTextField,
 )
 from synergy.partners.models import Project
-
-
-class Sex(models.TextChoices):
-    # Same codes as synergy.partners.models.Sex, so outcomes match the targets by sex.
-    FEMALE = "F", _("Female")
-    MALE = "M", _("Male")
 
 
 class SchoolStatus(models.TextChoices):

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from synergy.core.models import AdminArea, Country, Organisation, User
 from synergy.core.versioning import Versioned
+from synergy.core.vocab import Sex
 
 # ---------------------------------------------------------------------------------------------
 # Code lists
@@ -125,11 +126,6 @@ class ExploitationForm(models.TextChoices):
 class TargetKind(models.TextChoices):
     WITHDRAW = "withdraw", _("Withdraw")
     PREVENT = "prevent", _("Prevent")
-
-
-class Sex(models.TextChoices):
-    FEMALE = "F", _("Female")
-    MALE = "M", _("Male")
 
 
 class InterventionType(models.TextChoices):

@@ -4,7 +4,7 @@ labour at follow-up. Aggregates only: no function here returns personal data exc
 ``children_behind``, which returns the children behind one figure filtered by the user's scope
 (selectors.children_for) - an analyst gets none.
 
-Definitions implemented (see /work/shared/reference/knowledge-cooperation-and-clmrs.md, C):
+Definitions implemented (from the USDOL/ILAB common indicators and the CLMRS practice):
 
 Withdrawn / prevented
     Outcome rows (one per project and child - a database constraint; a child merged into

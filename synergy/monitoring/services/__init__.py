@@ -2,10 +2,10 @@
 checks the actor's rights and writes its audit event (object id = the record's internal id,
 never a name) in the same transaction.
 
-Bulk use (the importer): call ``household_register``, ``child_register``, ``visit_record``,
-``referral_create``… in a loop inside one ``transaction.atomic()`` block; each call keeps every
-rule (classification, status rules, outcomes, duplicate flags, audit). Pass ``today`` to fix the
-registration date of historical records.
+The rules themselves are ``casework``'s (pure functions) and ``rules``' (the status rules):
+the services load what a rule needs, call it and write what it returns, one record at a time;
+the import's batch path (``importing.batch``) calls the same functions for many records and
+writes them in bulk. Pass ``today`` to fix the registration date of historical records.
 
 Modules: ``common`` (rights, the country's rules, name indexes, status changes), ``households``,
 ``children``, ``outcomes`` (enrolment, outcomes counted once), ``visits`` (classification and

@@ -48,6 +48,20 @@ class StyledForm(forms.Form):
                 css = "form-control"
             widget.attrs.setdefault("class", css)
 
+    def add_error(self, field: str | None, error: Any) -> None:
+        """A service's refusal may name a field this form does not show (the household of a
+        registration, say): it is shown as an error of the whole form rather than lost (or
+        Django's ValueError)."""
+        if field is None and isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+            shown = {k: v for k, v in error.error_dict.items() if k in self.fields}
+            for name, errors in error.error_dict.items():
+                if name not in shown:
+                    super().add_error(None, errors)
+            if shown:
+                super().add_error(None, ValidationError(shown))
+            return
+        super().add_error(field, error)
+
 
 def _areas(country: Country | None) -> Any:
     qs = AdminArea.objects.all()

@@ -34,7 +34,7 @@ OUTCOME_STATUSES = (Status.WITHDRAWN, Status.PREVENTED)
 
 
 def refuse(field: str, message: str | StrPromise) -> ValidationError:
-    return ValidationError({field: [ValidationError(message)]})
+    return ValidationError({field: [message]})
 
 
 # Registration ---------------------------------------------------------------------------

@@ -28,12 +28,10 @@ from synergy.monitoring.models import (
 )
 from synergy.monitoring.services.common import (
     CHILD_OBJECT,
-    StaleRecordError,
-    changed_since,
-    field_labels,
     record_status_change,
     require_write,
     set_name_index,
+    stale_record,
     write_name_tokens,
 )
 from synergy.monitoring.services.outcomes import child_enrol, project_facts
@@ -273,12 +271,7 @@ def child_update(*, actor: User, child: Child, version: int, **fields: Any) -> C
     child.full_clean()
     values = {k: getattr(child, k) for k in changed}
     values.update(birth_year=child.birth_year, name_fp=child.name_fp, phonetic_fp=child.phonetic_fp)
-
-    def stale() -> StaleRecordError:
-        others = changed_since(CHILD_OBJECT, child.pk, version)
-        return StaleRecordError(others, field_labels(Child, others))
-
-    versioned_update(child, version, stale=stale, **values)
+    versioned_update(child, version, stale=stale_record(child, version), **values)
     if names_changed:
         write_name_tokens(child, replace=True)
     audit_record(

@@ -4,7 +4,7 @@ name indexes, status changes and system fields."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -167,6 +167,18 @@ def changed_since(object_type: str, object_id: int, version: int) -> list[str]:
         if isinstance(detail, dict) and int(detail.get("version", 0)) > version:
             fields.update(detail.get("fields", []))
     return sorted(fields)
+
+
+def stale_record(obj: Household | Child, version: int) -> Callable[[], StaleRecordError]:
+    """The error of ``versioned_update`` for a person's record: it names the fields others
+    changed since ``version``."""
+    model = type(obj)
+
+    def stale() -> StaleRecordError:
+        others = changed_since(model._meta.label_lower, obj.pk, version)
+        return StaleRecordError(others, field_labels(model, others))
+
+    return stale
 
 
 def field_labels(model: type[Household] | type[Child], names: Sequence[str]) -> list[str]:

@@ -16,10 +16,8 @@ from synergy.monitoring.models import (
     Household,
 )
 from synergy.monitoring.services.common import (
-    StaleRecordError,
-    changed_since,
-    field_labels,
     require_write,
+    stale_record,
 )
 
 HOUSEHOLD_FIELDS = (
@@ -81,12 +79,12 @@ def household_update(
         of="household",
     )
     household.full_clean()
-
-    def stale() -> StaleRecordError:
-        others = changed_since("monitoring.household", household.pk, version)
-        return StaleRecordError(others, field_labels(Household, others))
-
-    versioned_update(household, version, stale=stale, **{k: getattr(household, k) for k in changed})
+    versioned_update(
+        household,
+        version,
+        stale=stale_record(household, version),
+        **{k: getattr(household, k) for k in changed},
+    )
     audit_record(
         actor=actor,
         action="update",

@@ -76,6 +76,28 @@ def referral_create(
     return referral
 
 
+def _answered(actor: User, referral: Referral, event: str) -> Referral:
+    """The provider accepted or declined: the status rules act on the child's case, and the
+    answer is audited."""
+    child = Child.objects.select_for_update().get(pk=referral.child_id)
+    apply_rules(
+        child,
+        rules.on_referral(case_state(child), event),
+        actor=actor,
+        setup=country_rules(child.country_id),
+        on=timezone.localdate(),
+        referral=referral,
+    )
+    audit_record(
+        actor=actor,
+        action="referral_accept" if event == "accepted" else "referral_decline",
+        obj=referral,
+        organisation=referral.to_organisation,
+        detail={"child": referral.child_id},
+    )
+    return referral
+
+
 def _require_provider(actor: User, referral: Referral) -> None:
     from synergy.monitoring.access import provider_may_act
 
@@ -97,23 +119,7 @@ def referral_accept(*, actor: User, referral: Referral, version: int) -> Referra
         responded_at=timezone.now(),
         responded_by=actor,
     )
-    child = Child.objects.select_for_update().get(pk=referral.child_id)
-    apply_rules(
-        child,
-        rules.on_referral(case_state(child), "accepted"),
-        actor=actor,
-        setup=country_rules(child.country_id),
-        on=timezone.localdate(),
-        referral=referral,
-    )
-    audit_record(
-        actor=actor,
-        action="referral_accept",
-        obj=referral,
-        organisation=referral.to_organisation,
-        detail={"child": referral.child_id},
-    )
-    return referral
+    return _answered(actor, referral, "accepted")
 
 
 @transaction.atomic
@@ -133,23 +139,7 @@ def referral_decline(*, actor: User, referral: Referral, version: int, reason: s
         responded_at=timezone.now(),
         responded_by=actor,
     )
-    child = Child.objects.select_for_update().get(pk=referral.child_id)
-    apply_rules(
-        child,
-        rules.on_referral(case_state(child), "declined"),
-        actor=actor,
-        setup=country_rules(child.country_id),
-        on=timezone.localdate(),
-        referral=referral,
-    )
-    audit_record(
-        actor=actor,
-        action="referral_decline",
-        obj=referral,
-        organisation=referral.to_organisation,
-        detail={"child": referral.child_id},
-    )
-    return referral
+    return _answered(actor, referral, "declined")
 
 
 @transaction.atomic

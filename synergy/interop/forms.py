@@ -37,8 +37,8 @@ class ImportForm(forms.Form):
         upload: UploadedFile = self.cleaned_data["file"]
         try:
             format_of(upload.name or "")
-        except TableError:
-            raise forms.ValidationError(_("The file must be a .csv or .xlsx file.")) from None
+        except TableError as exc:
+            raise forms.ValidationError(str(exc)) from None
         if (upload.size or 0) > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("The file is larger than 20 MB."))
         return upload

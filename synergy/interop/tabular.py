@@ -13,16 +13,19 @@ import csv
 import datetime as dt
 import io
 import re
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl import Workbook
 
+from synergy.core.tabular import TableError, format_of, read_lines
+
+__all__ = ["TableError", "format_of", "read_table", "write_csv", "write_xlsx"]
+
+# The formats Synergy writes; it reads these and OpenDocument (see ``core.tabular``).
 FORMATS = ("csv", "xlsx")
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -32,10 +35,6 @@ HASHTAG_ROW_SEARCH = 5
 _TAG_RE = re.compile(r"^\s*#[A-Za-z][A-Za-z0-9_]*(\s*\+\s*[A-Za-z][A-Za-z0-9_]*)*\s*$")
 
 Cell = str | int | Decimal | dt.date | None
-
-
-class TableError(ValueError):
-    """The file cannot be read as a tagged table at all (not a row-level problem)."""
 
 
 def normalise_tag(tagspec: str) -> str:
@@ -67,67 +66,25 @@ def _is_hashtag_row(cells: Sequence[str]) -> bool:
     return bool(filled) and all(_TAG_RE.match(c) for c in filled)
 
 
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        # Excel stores dates as date-times at midnight.
-        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _table_from_rows(raw: Iterable[Sequence[object]]) -> Table:
-    rows = [[_cell_text(v) for v in row] for row in raw]
-    for index, row in enumerate(rows[:HASHTAG_ROW_SEARCH]):
+def _table_from_lines(lines: Iterable[tuple[int, list[str]]]) -> Table:
+    seen = 0
+    lines = iter(lines)
+    for line, row in lines:
+        seen += 1
+        if line > HASHTAG_ROW_SEARCH:
+            break
         if _is_hashtag_row(row):
             tags = [normalise_tag(c) if c.strip() else "" for c in row]
-            table = Table(tags=tags, tag_line=index + 1)
-            for offset, data in enumerate(rows[index + 1 :], start=index + 2):
-                if any(c for c in data):
-                    table.rows.append((offset, data + [""] * (len(tags) - len(data))))
+            table = Table(tags=tags, tag_line=line)
+            for data_line, data in lines:
+                table.rows.append((data_line, data + [""] * (len(tags) - len(data))))
             return table
     raise TableError(_("No row of HXL hashtags (such as #org) in the first rows of the file."))
 
 
-def read_csv(stream: IO[bytes]) -> Table:
-    data = stream.read()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise TableError(_("The CSV file is not UTF-8 text.")) from None
-    try:
-        return _table_from_rows(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as exc:
-        raise TableError(_("The CSV file is malformed: %(error)s") % {"error": exc}) from None
-
-
-def read_xlsx(stream: IO[bytes]) -> Table:
-    try:
-        workbook = load_workbook(stream, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError, zipfile.BadZipFile):
-        raise TableError(_("The file is not an Excel (.xlsx) workbook.")) from None
-    try:
-        sheet = workbook.worksheets[0]
-        return _table_from_rows(sheet.iter_rows(values_only=True))
-    finally:
-        workbook.close()
-
-
-def format_of(filename: str) -> str:
-    lower = filename.lower()
-    if lower.endswith(".xlsx"):
-        return "xlsx"
-    if lower.endswith(".csv"):
-        return "csv"
-    raise TableError(_("The file must be a .csv or .xlsx file."))
-
-
 def read_table(stream: IO[bytes], filename: str) -> Table:
-    return read_xlsx(stream) if format_of(filename) == "xlsx" else read_csv(stream)
+    """A tagged table from a CSV, Excel or OpenDocument file (read by ``core.tabular``)."""
+    return _table_from_lines(read_lines(stream.read(), format_of(filename)))
 
 
 def _csv_value(value: Cell) -> str:

@@ -60,7 +60,7 @@ def import_upload(request: AuthedRequest) -> HttpResponse:
                     filename=upload.name or "upload.csv",
                     data=upload.read(),
                 )
-            except importing.MappingError as exc:
+            except importing.TableError as exc:
                 error = str(exc)
             else:
                 return redirect("monitoring-import-map", job_id=job.id)
@@ -109,7 +109,7 @@ def import_map(request: AuthedRequest, job_id: str) -> HttpResponse:
             data = {"columns": chosen, "defaults": defaults}
         try:
             importing.job_check(job, data)
-        except importing.MappingError as exc:
+        except importing.TableError as exc:
             error = str(exc)
         else:
             return redirect("monitoring-import-preview", job_id=job.id)

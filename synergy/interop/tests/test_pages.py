@@ -179,9 +179,9 @@ class PagesTest(InteropTestCase):
         response = self.client.get(reverse("interop-import-preview", args=[token]))
         self.assertContains(response, "The file cannot be read")
         response = self.client.post(
-            reverse("interop-import"), {"kind": "organisations", "file": upload("a", "x.txt")}
+            reverse("interop-import"), {"kind": "organisations", "file": upload("a", "x.pdf")}
         )
-        self.assertContains(response, "must be a .csv or .xlsx file")
+        self.assertContains(response, "must be a .csv, .xlsx or .ods file")
 
     def test_it_pins_the_query_count_of_the_page(self) -> None:
         self.client.force_login(self.nina)

@@ -36,13 +36,16 @@ record at a time), ``candidates`` and ``batch`` (a large plan at once, with COPY
 (the upload, preview and confirmation, with progress).
 """
 
+from synergy.core.tabular import (
+    Table,
+    TableError,
+    read_table,
+)
+from synergy.core.tabular import (
+    format_of as source_format,
+)
 from synergy.monitoring.importing.batch import (
     run_import_batch,
-)
-from synergy.monitoring.importing.files import (
-    Table,
-    read_table,
-    source_format,
 )
 from synergy.monitoring.importing.jobs import (
     ACTIVE_JOB_STATUSES,
@@ -78,7 +81,6 @@ from synergy.monitoring.importing.targets import (
     DEFAULT_CODES,
     FALSE_WORDS,
     FIELDS,
-    FORMATS,
     GUESSES,
     HOUSEHOLD_DATA,
     HOUSEHOLD_TARGETS,
@@ -101,7 +103,6 @@ __all__ = [
     "DEFAULT_CODES",
     "FALSE_WORDS",
     "FIELDS",
-    "FORMATS",
     "GUESSES",
     "HOUSEHOLD_DATA",
     "HOUSEHOLD_TARGETS",
@@ -114,6 +115,7 @@ __all__ = [
     "Plan",
     "TRUE_WORDS",
     "Table",
+    "TableError",
     "VISIT_TARGETS",
     "VisitPlan",
     "guess_mapping",

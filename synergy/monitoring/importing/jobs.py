@@ -14,10 +14,9 @@ from django_tasks import task
 
 from synergy.core.errors import ImportRowError
 from synergy.core.models import Organisation, User
-from synergy.monitoring.importing.files import read_table, source_format
+from synergy.core.tabular import TableError, format_of, read_table
 from synergy.monitoring.importing.mapping import parse_mapping
 from synergy.monitoring.importing.plans import Plan, plan_import
-from synergy.monitoring.importing.targets import MappingError
 from synergy.monitoring.importing.writing import run_import
 
 # Until the CLMS has an ImportJob table, a job is a directory MEDIA_ROOT/monitoring/imports/<id>/
@@ -103,7 +102,7 @@ def _source(job: ImportJob) -> bytes:
 
 
 def job_create(*, actor: User, organisation: Organisation, filename: str, data: bytes) -> ImportJob:
-    """Store an upload (encrypted) and read its header. Raises MappingError for an unreadable
+    """Store an upload (encrypted) and read its header. Raises TableError for an unreadable
     file."""
     import uuid
 
@@ -112,7 +111,7 @@ def job_create(*, actor: User, organisation: Organisation, filename: str, data: 
     # Uploads nobody went on with are removed as new ones arrive (and by
     # `synergy monitoring purge-uploads`), so that no personal data lingers on disk.
     jobs_purge()
-    fmt = source_format(filename)
+    fmt = format_of(filename)
     table = read_table(data, fmt)
     job = ImportJob(
         id=str(uuid.uuid4()),
@@ -185,7 +184,7 @@ def _job_created(job: ImportJob | None, folder: Path) -> datetime | None:
 
 def job_check(job: ImportJob, mapping_data: dict[str, Any] | str) -> Plan | None:
     """Validate the whole file with ``mapping_data``: the job becomes "valid" (with the
-    counts to write) or "invalid" (with the errors). Raises MappingError for a bad mapping."""
+    counts to write) or "invalid" (with the errors). Raises TableError (or its MappingError) for a bad file or mapping."""
     organisation = Organisation.objects.get(pk=job.organisation_id)
     table = read_table(_source(job), job.fmt)
     mapping = parse_mapping(mapping_data, table.columns)
@@ -247,7 +246,7 @@ def job_execute(job_id: str) -> str:
         job.error_total = len(exc.errors)
         job_save(job)
         return job.status
-    except MappingError as exc:
+    except TableError as exc:
         job.status = "failed"
         job.errors = [{"line": 0, "column": "", "message": str(exc)}]
         job_save(job)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from synergy.core.errors import ImportRowError
 from synergy.core.models import AdminArea, Organisation
-from synergy.monitoring.importing.files import Table
+from synergy.core.tabular import Table
 from synergy.monitoring.importing.mapping import Mapping
 from synergy.monitoring.importing.targets import (
     BOOLEAN_TARGETS,

@@ -3,8 +3,9 @@ of a mapping from common KoBo/ODK column names."""
 
 from __future__ import annotations
 
+from synergy.core.tabular import TableError
+
 MAX_ERRORS = 200
-FORMATS = {".csv": "csv", ".txt": "csv", ".xlsx": "xlsx"}
 
 HOUSEHOLD_TARGETS = (
     "household_ref",
@@ -114,5 +115,5 @@ GUESSES: dict[str, tuple[str, ...]] = {
 }
 
 
-class MappingError(ValueError):
+class MappingError(TableError):
     """The mapping itself is wrong (unknown target, missing column, ambiguous name)."""

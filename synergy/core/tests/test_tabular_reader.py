@@ -83,7 +83,7 @@ class FormatsTests(SimpleTestCase):
     def test_spreadsheet_numbers_and_dates_read_as_a_person_sees_them(self) -> None:
         import datetime as dt
 
-        rows: list[list[object]] = [["age", "born"], [12.0, dt.datetime(2014, 3, 1)]]
+        rows: list[list[object]] = [["age", "born"], [12.0, dt.datetime(2014, 3, 1)]]  # noqa: DTZ001 - cells are naive
         for fmt, data in (("xlsx", xlsx_bytes(rows)), ("ods", ods_bytes(rows))):
             with self.subTest(fmt):
                 self.assertEqual(

@@ -730,3 +730,60 @@ class PossibleDuplicate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.child_id} ~ {self.candidate_id}"
+
+
+class ImportJobStatus(models.TextChoices):
+    UPLOADED = "uploaded", _("Uploaded")
+    INVALID = "invalid", _("Errors found")
+    VALID = "valid", _("Ready to import")
+    QUEUED = "queued", _("Waiting to start")
+    IMPORTING = "importing", _("Importing")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Failed")
+
+
+def _import_source_name(job: ImportJob, _filename: str) -> str:
+    # The user's file name stays in ``filename``: a name in a storage path may be personal data.
+    return f"monitoring/imports/{job.id}/source.enc"
+
+
+class ImportJob(models.Model):
+    """One file of children being imported: upload -> map -> preview -> confirm -> import.
+
+    ``source`` is the upload, encrypted with the field keys (it is personal data), in the
+    project's file storage; it is deleted once imported and by the retention sweep. ``errors``
+    hold line, column and message, never a value from the file. The progress of a running
+    import is not a column: the import writes all or nothing in one transaction, so it is kept
+    beside the source (see ``importing.jobs``)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    filename = models.CharField(max_length=200)
+    fmt = models.CharField(max_length=8)
+    source = models.FileField(upload_to=_import_source_name, max_length=200, blank=True)
+    columns = models.JSONField(default=list)
+    row_count = models.PositiveIntegerField(default=0)
+    mapping = models.JSONField(default=dict)
+    status = models.CharField(
+        max_length=10, choices=ImportJobStatus.choices, default=ImportJobStatus.UPLOADED
+    )
+    rows_done = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list)
+    error_total = models.PositiveIntegerField(default=0)
+    summary = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("import of children")
+        verbose_name_plural = _("imports of children")
+        indexes = [models.Index(fields=["status", "created_at"], name="import_job_status")]
+
+    def __str__(self) -> str:
+        return f"import {self.id} ({self.status})"
+
+    @property
+    def percent(self) -> int:
+        total = self.summary.get("children") or self.row_count or 1
+        return min(100, round(100 * self.rows_done / total))

@@ -139,13 +139,14 @@ def import_confirm(request: AuthedRequest, job_id: str) -> HttpResponse:
         return redirect("monitoring-import-preview", job_id=job.id)
     job.status = "queued"
     importing.job_save(job)
-    importing.import_job_run.enqueue(job.id)
+    importing.import_job_run.enqueue(str(job.id))
     return redirect("monitoring-import-status", job_id=job.id)
 
 
 @login_required
 def import_status(request: AuthedRequest, job_id: str) -> HttpResponse:
     job = _job(request, job_id)
+    job.rows_done = importing.job_progress(job)
     template = "monitoring/import/status.html"
     if request.headers.get("HX-Request"):
         template += "#progress"

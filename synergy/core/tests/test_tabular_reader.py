@@ -14,11 +14,15 @@ from openpyxl import Workbook
 from synergy.core.tabular import TableError, decode_text, format_of, read_lines, read_table
 from synergy.interop.tabular import read_table as read_tagged
 
-ROWS = [["name", "village"], ["Aïssata Koné", "Sévaré"], ["Ñuñoa Pérez", "Ça va"]]
+ROWS: list[list[object]] = [
+    ["name", "village"],
+    ["Aïssata Koné", "Sévaré"],
+    ["Ñuñoa Pérez", "Ça va"],
+]
 
 
 def csv_bytes(encoding: str, *, sep: str = ",", bom: bytes = b"") -> bytes:
-    text = "\r\n".join(sep.join(row) for row in ROWS) + "\r\n"
+    text = "\r\n".join(sep.join(map(str, row)) for row in ROWS) + "\r\n"
     return bom + text.encode(encoding)
 
 

@@ -56,8 +56,8 @@ from synergy.monitoring.importing.jobs import (
     job_create,
     job_execute,
     job_get,
+    job_progress,
     job_save,
-    jobs_dir,
     jobs_purge,
 )
 from synergy.monitoring.importing.mapping import (
@@ -125,7 +125,7 @@ __all__ = [
     "job_execute",
     "job_get",
     "job_save",
-    "jobs_dir",
+    "job_progress",
     "jobs_purge",
     "parse_mapping",
     "plan_import",

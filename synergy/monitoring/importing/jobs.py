@@ -1,13 +1,16 @@
-"""Import jobs: upload -> map -> preview -> confirm, with progress, kept on disk."""
+"""Import jobs: upload -> map -> preview -> confirm, with progress (``ImportJob`` rows, their
+files in the project's storage)."""
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+import contextlib
+import uuid
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
@@ -18,168 +21,120 @@ from synergy.core.tabular import TableError, format_of, read_table
 from synergy.monitoring.importing.mapping import parse_mapping
 from synergy.monitoring.importing.plans import Plan, plan_import
 from synergy.monitoring.importing.writing import run_import
+from synergy.monitoring.models import ImportJob, ImportJobStatus
 
-# Until the CLMS has an ImportJob table, a job is a directory MEDIA_ROOT/monitoring/imports/<id>/
-# holding the upload ENCRYPTED with the field-encryption keys (it is personal data) and a
-# job.json of metadata (column names, mapping, status, counts, errors as line/column/message -
-# never values). The progress of a running import is written there too, outside the import's
-# transaction, so the page can poll it.
-
-JOB_STATUSES = ("uploaded", "invalid", "valid", "queued", "importing", "done", "failed")
+JOB_STATUSES = tuple(ImportJobStatus.values)
+# A job whose import is under way is never purged, however old.
+ACTIVE_JOB_STATUSES = (ImportJobStatus.QUEUED.value, ImportJobStatus.IMPORTING.value)
 
 
-@dataclass
-class ImportJob:
-    id: str
-    owner_id: int
-    organisation_id: int
-    filename: str
-    fmt: str
-    columns: list[str]
-    row_count: int = 0
-    mapping: dict[str, Any] = field(default_factory=dict)
-    status: str = "uploaded"
-    rows_done: int = 0
-    errors: list[dict[str, Any]] = field(default_factory=list)
-    error_total: int = 0
-    summary: dict[str, int] = field(default_factory=dict)
-    created_at: str = ""
-
-    @property
-    def percent(self) -> int:
-        total = self.summary.get("children") or self.row_count or 1
-        return min(100, round(100 * self.rows_done / total))
-
-
-def jobs_dir() -> Path:
-    from django.conf import settings
-
-    return Path(settings.MEDIA_ROOT) / "monitoring" / "imports"
-
-
-def _job_dir(job_id: str) -> Path:
-    import uuid
-
-    return jobs_dir() / str(uuid.UUID(str(job_id)))
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    import os
-    import tempfile
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def _folder(job_id: object) -> str:
+    return f"monitoring/imports/{job_id}"
 
 
 def job_save(job: ImportJob) -> None:
-    from dataclasses import asdict
-
-    _write_atomic(_job_dir(job.id) / "job.json", json.dumps(asdict(job)).encode())
+    job.save()
 
 
-def job_get(job_id: str) -> ImportJob | None:
+def job_get(job_id: object) -> ImportJob | None:
     try:
-        path = _job_dir(job_id) / "job.json"
-    except ValueError:
+        return ImportJob.objects.get(pk=uuid.UUID(str(job_id)))
+    except (ValueError, ImportJob.DoesNotExist):
         return None
-    if not path.exists():
-        return None
-    return ImportJob(**json.loads(path.read_text(encoding="utf-8")))
 
 
 def _source(job: ImportJob) -> bytes:
     from synergy.monitoring import crypto
 
-    token = (_job_dir(job.id) / "source.enc").read_text(encoding="ascii")
-    return crypto.decrypt_bytes(token)
+    with job.source.open("rb") as handle:
+        return crypto.decrypt_bytes(handle.read().decode("ascii"))
+
+
+def job_progress(job: ImportJob) -> int:
+    """Rows written so far by a running import (the job's own count once it has ended)."""
+    if job.status != ImportJobStatus.IMPORTING:
+        return job.rows_done
+    try:
+        with default_storage.open(f"{_folder(job.id)}/progress", "rb") as handle:
+            return int(handle.read() or 0)
+    except (OSError, ValueError):
+        return 0
+
+
+def _progress_write(job: ImportJob, done: int) -> None:
+    # Outside the import's transaction, which other sessions cannot see into until it ends.
+    name = f"{_folder(job.id)}/progress"
+    default_storage.delete(name)
+    default_storage.save(name, ContentFile(str(done).encode()))
 
 
 def job_create(*, actor: User, organisation: Organisation, filename: str, data: bytes) -> ImportJob:
     """Store an upload (encrypted) and read its header. Raises TableError for an unreadable
     file."""
-    import uuid
-
     from synergy.monitoring import crypto
 
     # Uploads nobody went on with are removed as new ones arrive (and by
-    # `synergy monitoring purge-uploads`), so that no personal data lingers on disk.
+    # `synergy monitoring purge-uploads`), so that no personal data lingers in storage.
     jobs_purge()
     fmt = format_of(filename)
     table = read_table(data, fmt)
     job = ImportJob(
-        id=str(uuid.uuid4()),
-        owner_id=actor.pk,
-        organisation_id=organisation.pk,
+        owner=actor,
+        organisation=organisation,
         filename=Path(filename).name[:200],
         fmt=fmt,
         columns=table.columns,
         row_count=len(table.rows),
-        created_at=timezone.now().isoformat(),
     )
-    _write_atomic(_job_dir(job.id) / "source.enc", crypto.encrypt_bytes(data).encode("ascii"))
-    job_save(job)
+    job.source.save(
+        "source.enc", ContentFile(crypto.encrypt_bytes(data).encode("ascii")), save=False
+    )
+    job.save()
     return job
 
 
-# A job whose import is under way is never purged, however old.
-ACTIVE_JOB_STATUSES = ("queued", "importing")
+def _delete_files(folder: str) -> None:
+    try:
+        _dirs, files = default_storage.listdir(folder)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    for name in files:
+        default_storage.delete(f"{folder}/{name}")
+    # FileSystemStorage leaves the empty directory; other storages have none.
+    path = getattr(default_storage, "path", None)
+    if path is not None:
+        with contextlib.suppress(OSError, NotImplementedError):
+            Path(path(folder)).rmdir()
 
 
 def jobs_purge(*, now: datetime | None = None) -> int:
     """Delete the uploads (encrypted personal data) and records of import jobs older than
     IMPORT_UPLOAD_RETENTION_HOURS that are not under way: files that were checked but never
-    imported, failed imports, and the records of finished ones. Returns how many went."""
-    import shutil
-
+    imported, failed imports, and the records of finished ones. Files in storage without a
+    job (an upload interrupted between the file and its record) go after the same time.
+    Returns how many jobs went."""
     from django.conf import settings
 
-    root = jobs_dir()
-    if not root.is_dir():
-        return 0
     now = now or timezone.now()
     cutoff = now - timedelta(hours=settings.IMPORT_UPLOAD_RETENTION_HOURS)
+    old = ImportJob.objects.filter(created_at__lt=cutoff).exclude(status__in=ACTIVE_JOB_STATUSES)
     removed = 0
-    for folder in root.iterdir():
-        if not folder.is_dir():
+    for job_id in list(old.values_list("pk", flat=True)):
+        _delete_files(_folder(job_id))
+        removed += ImportJob.objects.filter(pk=job_id).delete()[0]
+    try:
+        folders, _files = default_storage.listdir("monitoring/imports")
+    except (FileNotFoundError, NotADirectoryError):
+        return removed
+    known = {str(pk) for pk in ImportJob.objects.values_list("pk", flat=True)}
+    for name in folders:
+        if name in known:
             continue
-        job = job_get(folder.name) if _is_job_id(folder.name) else None
-        if job is not None and job.status in ACTIVE_JOB_STATUSES:
-            continue
-        created = _job_created(job, folder)
-        if created is not None and created < cutoff:
-            shutil.rmtree(folder, ignore_errors=True)
-            removed += 1
+        with contextlib.suppress(OSError, NotImplementedError):
+            if default_storage.get_modified_time(f"{_folder(name)}/source.enc") >= cutoff:
+                continue
+        _delete_files(_folder(name))
     return removed
-
-
-def _is_job_id(name: str) -> bool:
-    import uuid
-
-    try:
-        return str(uuid.UUID(name)) == name
-    except ValueError:
-        return False
-
-
-def _job_created(job: ImportJob | None, folder: Path) -> datetime | None:
-    """When the job was created; for a folder without a readable record (an interrupted
-    upload), when the folder was last written."""
-    if job is not None and job.created_at:
-        try:
-            return datetime.fromisoformat(job.created_at)
-        except ValueError:
-            pass
-    try:
-        return datetime.fromtimestamp(folder.stat().st_mtime, tz=UTC)
-    except OSError:
-        return None
 
 
 def job_check(job: ImportJob, mapping_data: dict[str, Any] | str) -> Plan | None:
@@ -219,8 +174,7 @@ def job_execute(job_id: str) -> str:
     job_save(job)
 
     def progress(done: int) -> None:
-        job.rows_done = done
-        job_save(job)
+        _progress_write(job, done)
 
     try:
         table = read_table(_source(job), job.fmt)
@@ -235,7 +189,7 @@ def job_execute(job_id: str) -> str:
                 actor=actor,
                 action="import",
                 object_type="monitoring.import",
-                object_id=job.id,
+                object_id=str(job.id),
                 organisation=organisation,
                 detail={"format": job.fmt, **job.summary},
             )
@@ -252,9 +206,11 @@ def job_execute(job_id: str) -> str:
         job_save(job)
         return job.status
     job.status = "done"
-    job_save(job)
+    job.rows_done = job.summary.get("children", job.row_count)
     # The personal data were written (encrypted) to the database; the upload is not kept.
-    (_job_dir(job.id) / "source.enc").unlink(missing_ok=True)
+    job.source.delete(save=False)
+    job_save(job)
+    _delete_files(_folder(job.id))
     return job.status
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from datetime import datetime
 
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
@@ -150,7 +151,10 @@ class ImportKoboTests(f.MonitoringTestCase):
             stored = [r[0] for r in cursor.fetchall()]
         self.assertTrue(all("Zanele" not in s and "Bikash" not in s for s in stored))
         # The upload itself is not kept once imported.
-        self.assertFalse((importing.jobs_dir() / job_id / "source.enc").exists())
+        job = importing.job_get(job_id)
+        assert job is not None
+        self.assertEqual((job.status, job.source.name), ("done", ""))
+        self.assertFalse(default_storage.exists(f"monitoring/imports/{job_id}/source.enc"))
 
     def test_it_reads_an_excel_export(self) -> None:
         book = Workbook()
@@ -176,5 +180,6 @@ class ImportKoboTests(f.MonitoringTestCase):
 
     def test_it_stores_the_upload_encrypted(self) -> None:
         job_id = self._upload("export.csv", _csv())
-        stored = (importing.jobs_dir() / job_id / "source.enc").read_bytes()
+        with default_storage.open(f"monitoring/imports/{job_id}/source.enc") as handle:
+            stored = handle.read()
         self.assertNotIn(b"Zanele", stored)

@@ -4,10 +4,11 @@ retention period they are deleted unless their import is under way."""
 from __future__ import annotations
 
 import io
-from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
@@ -22,7 +23,7 @@ CSV = b"hh,first,last,sex,age\nH1,Sita,Lama,F,12\n"
 class UploadRetentionTests(f.MonitoringTestCase):
     def setUp(self) -> None:
         super().setUp()
-        f.use_temporary_media(self)
+        self.media = Path(f.use_temporary_media(self))
 
     def upload(self) -> importing.ImportJob:
         return importing.job_create(
@@ -32,13 +33,13 @@ class UploadRetentionTests(f.MonitoringTestCase):
     def age(
         self, job: importing.ImportJob, *, hours: float, status: str = "uploaded"
     ) -> importing.ImportJob:
-        created = timezone.now() - timedelta(hours=hours)
-        job = replace(job, created_at=created.isoformat(), status=status)
+        job.created_at = timezone.now() - timedelta(hours=hours)
+        job.status = status
         importing.job_save(job)
         return job
 
     def folder(self, job: importing.ImportJob) -> Path:
-        return importing.jobs_dir() / job.id
+        return self.media / "monitoring" / "imports" / str(job.id)
 
     def test_it_deletes_old_uploads_and_keeps_recent_ones(self) -> None:
         old, recent = self.upload(), self.upload()
@@ -72,4 +73,12 @@ class UploadRetentionTests(f.MonitoringTestCase):
         out = io.StringIO()
         call_command("monitoring", "purge-uploads", stdout=out)
         self.assertIn("2 import upload(s) deleted", out.getvalue())
-        self.assertEqual(list(importing.jobs_dir().iterdir()), [])
+        self.assertEqual(list((self.media / "monitoring" / "imports").iterdir()), [])
+
+    def test_a_file_left_without_its_job_goes_after_the_same_time(self) -> None:
+        # An upload interrupted between storing the file and recording the job.
+        name = default_storage.save("monitoring/imports/orphan/source.enc", ContentFile(b"x"))
+        self.assertEqual(importing.jobs_purge(now=timezone.now() + timedelta(hours=71)), 0)
+        self.assertTrue(default_storage.exists(name))
+        importing.jobs_purge(now=timezone.now() + timedelta(hours=73))
+        self.assertFalse(default_storage.exists(name))

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from synergy.core import roles
 from synergy.core.audit import audit_record
 from synergy.core.models import ApiToken, Country, Membership, Organisation, Role, User
+from synergy.core.staging import Staged, changed_fields, staged_save
 from synergy.core.versioning import versioned_update
 
 ORGANISATION_FIELDS = (
@@ -72,6 +73,19 @@ def organisation_update(
         detail={"fields": changed},
     )
     return organisation
+
+
+def organisation_stage(found: Organisation | None, values: dict[str, Any]) -> Staged:
+    """An imported row's organisation, not yet written (see ``core.staging``); the importer
+    checks the actor's right to import it."""
+    values = {k: v for k, v in values.items() if k in ORGANISATION_FIELDS}
+    if found is None:
+        return Staged(Organisation(**values), True, [], 1)
+    return Staged(found, False, changed_fields(found, values), found.version)
+
+
+def organisation_import_save(*, actor: User | None, staged: Staged) -> None:
+    staged_save(actor, staged, staged.obj)
 
 
 @transaction.atomic

@@ -57,10 +57,7 @@ def import_table(*, actor: User | None, kind: str, table: Table, file_format: st
     """Validate every row, then write them all (or nothing) and audit the import."""
     plans, summary = _plan(actor, kind, table)
     for plan in plans:
-        if plan.created or plan.changed:
-            plan.obj.save()
-        if plan.write is not None:
-            plan.write()
+        plan.write()  # the owning app's service: nothing when the row changes nothing
     audit_record(
         actor=actor,
         action="interop.import",

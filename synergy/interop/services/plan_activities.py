@@ -8,11 +8,13 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from synergy.core.models import AdminArea, Country, User
+from synergy.core.staging import Staged
 from synergy.interop import hxl
 from synergy.interop.services.cells import Row, RowErrors, clean
 from synergy.interop.services.lookups import AREA_KEYS, Lookups, find_areas
-from synergy.interop.services.plans import Plan, assign, bump
+from synergy.interop.services.plans import Plan
 from synergy.interop.services.rights import Rights
+from synergy.partners import services_import
 from synergy.partners.models import (
     Activity,
     ExploitationForm,
@@ -23,6 +25,23 @@ from synergy.partners.models import (
 )
 
 ActivityKey = tuple[int, int | None, str, int | None, str, str, str, str, dt.date]
+
+
+def _fields_key(values: dict[str, Any]) -> ActivityKey:
+    def pk(name: str) -> Any:
+        return values[name].pk if values[name] is not None else None
+
+    return (
+        pk("organisation"),
+        pk("project"),
+        pk("country"),
+        pk("admin_area"),
+        values["intervention_type"],
+        values["exploitation_form"],
+        values["level"],
+        values["migration_stage"],
+        values["start_date"],
+    )
 
 
 def _activity_key(a: Activity) -> ActivityKey:
@@ -46,7 +65,7 @@ def plan_activities(actor: User | None, rows: list[Row], errors: RowErrors) -> l
     projects = {p.code: p for p in Project.objects.filter(code__in=codes)}
     rights = Rights.of(actor)
     admin, coordinated, managed = rights.admin, rights.coordinated, rights.managed
-    parsed: list[tuple[Row, Activity]] = []
+    parsed: list[tuple[Row, dict[str, Any]]] = []
     for row in rows:
         code = row.text("country", required=True)
         country = lookups.country(row, "country", code) if code else None
@@ -86,10 +105,9 @@ def plan_activities(actor: User | None, rows: list[Row], errors: RowErrors) -> l
         }
         for name in ("reached_f_child", "reached_m_child", "reached_f_adult", "reached_m_adult"):
             fields[name] = row.count(name, default=0)
-        activity = Activity(**fields)
         if row.ok:
-            parsed.append((row, activity))
-    keys = [_activity_key(a) for _row, a in parsed]
+            parsed.append((row, fields))
+    keys = [_fields_key(values) for _row, values in parsed]
     existing: dict[ActivityKey, Activity] = {}
     if keys:
         for found in Activity.objects.filter(
@@ -107,28 +125,28 @@ def plan_activities(actor: User | None, rows: list[Row], errors: RowErrors) -> l
         "reached_m_adult",
         "description",
     ]
-    for (row, activity), key in zip(parsed, keys, strict=True):
+    for (row, values), key in zip(parsed, keys, strict=True):
         if key in seen:
             row.error("organisation", _("Same activity as line %(line)s.") % {"line": seen[key]})
             continue
         seen[key] = row.line
-        current = existing.get(key)
-        created = current is None
-        if current is None:
-            activity.created_by = actor
-            obj = activity
-            changed = True
-        else:
-            obj = current
-            changed = assign(obj, {f: getattr(activity, f) for f in updatable})
+        staged = services_import.activity_stage(
+            existing.get(key), actor=actor, values=values, updatable=updatable
+        )
         # The foreign keys were resolved above from codes; re-checking each one would cost
         # four queries a row.
-        clean(obj, row, exclude=["organisation", "project", "country", "admin_area"])
+        clean(staged.obj, row, exclude=["organisation", "project", "country", "admin_area"])
         if row.ok:
-            if changed and not created:
-                bump(obj)
-            plans.append(Plan(obj, created, changed))
+            plans.append(_plan(actor, staged))
     return plans
+
+
+def _plan(actor: User | None, staged: Staged) -> Plan:
+    return Plan(
+        staged.created,
+        staged.changed,
+        lambda: services_import.activity_import_save(actor=actor, staged=staged),
+    )
 
 
 def _activity_area(

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from synergy.core import services as core_services
 from synergy.core.models import Organisation, OrganisationKind, User
+from synergy.core.staging import Staged
 from synergy.interop.services.cells import Row, RowErrors, clean
 from synergy.interop.services.lookups import Lookups
-from synergy.interop.services.plans import Plan, assign, bump
+from synergy.interop.services.plans import Plan
 from synergy.interop.services.rights import Rights
 
 
@@ -55,13 +57,16 @@ def plan_organisations(actor: User | None, rows: list[Row], errors: RowErrors) -
         }
         if not row.ok:
             continue
-        found = existing.get(key)
-        created = found is None
-        org = found or Organisation()
-        changed = assign(org, values)
-        clean(org, row)
+        staged = core_services.organisation_stage(existing.get(key), values)
+        clean(staged.obj, row)
         if row.ok:
-            if changed and not created:
-                bump(org)
-            plans.append(Plan(org, created, changed))
+            plans.append(_plan(actor, staged))
     return plans
+
+
+def _plan(actor: User | None, staged: Staged) -> Plan:
+    return Plan(
+        staged.created,
+        staged.changed,
+        lambda: core_services.organisation_import_save(actor=actor, staged=staged),
+    )

@@ -2,36 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-
 from django.utils.translation import gettext as _
 
-from synergy.core.models import AdminArea, Country, Organisation, User
+from synergy.core.models import AdminArea, Organisation, User
+from synergy.core.staging import Staged
 from synergy.interop import hxl
 from synergy.interop.services.cells import Row, RowErrors, bad_code, clean
 from synergy.interop.services.lookups import AREA_KEYS, Lookups, find_areas
-from synergy.interop.services.plans import Plan, assign, bump
+from synergy.interop.services.plans import Plan
 from synergy.interop.services.rights import Rights
+from synergy.partners import services_import
 from synergy.partners.models import (
     ExploitationForm,
     Focus,
     ParticipantRole,
     Project,
-    ProjectParticipant,
     ProjectStatus,
-    ProjectTarget,
     ServiceType,
     TargetGroup,
 )
-
-
-@dataclass
-class _ProjectRelations:
-    countries: list[Country]
-    areas: list[AdminArea]
-    participants: list[tuple[Organisation, str]]
-    targets: dict[tuple[str, str], int] = field(default_factory=dict)
 
 
 def plan_projects(actor: User | None, rows: list[Row], errors: RowErrors) -> list[Plan]:
@@ -140,107 +129,26 @@ def plan_projects(actor: User | None, rows: list[Row], errors: RowErrors) -> lis
         }
         if not row.ok:
             continue
-        created = project is None
-        if project is None:
-            project = Project(created_by=actor)
-        changed = assign(project, values)
-        clean(project, row)
-        relations = _ProjectRelations(countries, areas, participants)
-        rel_changed = _plan_project_relations(project, created, relations, targets, row)
-        if not row.ok:
-            continue
-        if (changed or rel_changed) and not created:
-            bump(project)
-        plans.append(
-            Plan(
-                project,
-                created,
-                changed or rel_changed,
-                write=_project_writer(project, relations, created, rel_changed),
-            )
+        staged = services_import.project_stage(project, actor=actor, values=values)
+        clean(staged.obj, row)
+        relations = services_import.ProjectRelations(countries, areas, participants)
+        relations_changed = services_import.project_relations_stage(
+            staged, relations, targets, row.error
         )
+        if row.ok:
+            plans.append(_plan(actor, staged, relations, relations_changed))
     return plans
 
 
-def _target_organisation(participants: list[tuple[Organisation, str]]) -> Organisation | None:
-    """Who a project total from the file is assigned to when Synergy has no target row yet:
-    targets belong to implementing partners, so the first of them, else the lead."""
-    for wanted in (ParticipantRole.IMPLEMENTING, ParticipantRole.LEAD):
-        for org, role in participants:
-            if role == wanted:
-                return org
-    return None
-
-
-def _plan_project_relations(
-    project: Project,
-    created: bool,
-    relations: _ProjectRelations,
-    targets: dict[tuple[str, str], int],
-    row: Row,
-) -> bool:
-    """Work out relation changes; store the wanted targets on ``relations``. Targets are
-    project totals in the file: one organisation's row is set when the project has at most
-    one row per kind and sex, otherwise a differing total is refused (it was split between
-    organisations in Synergy and a total cannot say how to split it again)."""
-    changed = created
-    if not created:
-        changed |= {c.pk for c in project.countries.all()} != {c.pk for c in relations.countries}
-        changed |= {a.pk for a in project.areas.all()} != {a.pk for a in relations.areas}
-        current = {(p.organisation_id, p.role) for p in project.participants.all()}
-        changed |= current != {(o.pk, r) for o, r in relations.participants}
-    existing_targets = [] if created else list(project.targets.all())
-    target_org = _target_organisation(relations.participants)
-    for (kind, sex), number in targets.items():
-        rows = [t for t in existing_targets if t.kind == kind and t.sex == sex]
-        if rows and sum(t.number for t in rows) == number:
-            continue
-        if len(rows) > 1:
-            row.error(
-                f"target_{kind}_{sex.lower()}",
-                _("This target is split between organisations; change it in Synergy."),
-            )
-            continue
-        if not rows and target_org is None:
-            row.error(
-                f"target_{kind}_{sex.lower()}",
-                _("A target needs an implementing or lead organisation."),
-            )
-            continue
-        relations.targets[(kind, sex)] = number
-        changed = True
-    return changed
-
-
-def _project_writer(
-    project: Project, relations: _ProjectRelations, created: bool, rel_changed: bool
-) -> Callable[[], None]:
+def _plan(
+    actor: User | None,
+    staged: Staged,
+    relations: services_import.ProjectRelations,
+    relations_changed: bool,
+) -> Plan:
     def write() -> None:
-        if not rel_changed:
-            return
-        project.countries.set(relations.countries)
-        project.areas.set(relations.areas)
-        wanted = {(o.pk, r): o for o, r in relations.participants}
-        current = {(p.organisation_id, p.role): p for p in project.participants.all()}
-        for key, participant in current.items():
-            if key not in wanted:
-                participant.delete()
-        for key, org in wanted.items():
-            if key not in current:
-                participant = ProjectParticipant(project=project, organisation=org, role=key[1])
-                participant.full_clean()
-                participant.save()
-        target_org = _target_organisation(relations.participants)
-        existing = {(t.kind, t.sex): t for t in project.targets.all()}
-        for (kind, sex), number in relations.targets.items():
-            target = existing.get((kind, sex))
-            if target is None:
-                assert target_org is not None  # checked while planning
-                target = ProjectTarget(
-                    project=project, organisation=target_org, kind=kind, sex=sex, number=number
-                )
-            target.number = number
-            target.full_clean()
-            target.save()
+        services_import.project_import_save(
+            actor=actor, staged=staged, relations=relations, relations_changed=relations_changed
+        )
 
-    return write
+    return Plan(staged.created, staged.changed or relations_changed, write)

@@ -34,13 +34,15 @@ class ThemeAdmin(admin.ModelAdmin[Theme]):
 
 @admin.register(ExploitationForm)
 class ExploitationFormAdmin(admin.ModelAdmin[ExploitationForm]):
-    list_display = ["name", "slug"]
+    list_display = ["name", "slug", "form"]
+    list_filter = ["form"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(TargetGroup)
 class TargetGroupAdmin(admin.ModelAdmin[TargetGroup]):
-    list_display = ["name", "slug"]
+    list_display = ["name", "slug", "group"]
+    list_filter = ["group"]
     prepopulated_fields = {"slug": ["name"]}
 
 

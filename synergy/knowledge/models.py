@@ -22,6 +22,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from synergy.core import vocab
 from synergy.core.models import Country, IloRegion, Organisation
 from synergy.knowledge import attachments
 
@@ -61,6 +62,10 @@ class ExploitationForm(TaxonomyName, models.Model):
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=120)
+    # The SDG 8.7 form this entry is a case of: how a practice meets projects and indicators.
+    form = models.CharField(
+        _("under SDG 8.7"), max_length=16, choices=vocab.ExploitationForm.choices, blank=True
+    )
 
     class Meta:
         ordering = ["name"]
@@ -73,6 +78,10 @@ class TargetGroup(TaxonomyName, models.Model):
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=120)
+    # The shared target group this entry is (the projects' vocabulary).
+    group = models.CharField(
+        _("shared group"), max_length=32, choices=vocab.TargetGroup.choices, blank=True
+    )
 
     class Meta:
         ordering = ["name"]

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
@@ -251,3 +251,35 @@ def listing_choices() -> dict[str, Any]:
         "statuses": PracticeStatus.choices,
         "evidence_levels": EvidenceLevel.choices,
     }
+
+
+@dataclass(frozen=True)
+class RelatedPractice:
+    practice: GoodPractice
+    forms: int  # forms of exploitation in common (under SDG 8.7)
+    groups: int  # target groups in common
+
+
+def practices_matching(
+    *, user: Visitor, forms: list[str], groups: list[str], limit: int = 5
+) -> list[RelatedPractice]:
+    """Published practices on the same forms of exploitation or target groups (codes of
+    ``core.vocab``), those sharing more first: what a project team reads before it starts."""
+    if not forms and not groups:
+        return []
+    qs = (
+        visible_practices(user)
+        .filter(status=PracticeStatus.PUBLISHED)
+        .annotate(
+            same_forms=Count(
+                "exploitation_forms", filter=Q(exploitation_forms__form__in=forms), distinct=True
+            ),
+            same_groups=Count(
+                "target_groups", filter=Q(target_groups__group__in=groups), distinct=True
+            ),
+        )
+        .filter(Q(same_forms__gt=0) | Q(same_groups__gt=0))
+        .alias(shared=F("same_forms") + F("same_groups"))
+        .order_by("-shared", "-same_groups", F("published_at").desc(nulls_last=True), "pk")
+    )
+    return [RelatedPractice(p, p.same_forms, p.same_groups) for p in qs[:limit]]

@@ -15,11 +15,11 @@ from ninja.pagination import paginate
 from synergy.api.types import Body, Count, Input, PathId, Ref, Version, column_limits, patch_fields
 from synergy.core.models import AdminArea, Country, Organisation, User
 from synergy.core.pagination import Pagination
+from synergy.core.vocab import ExploitationForm
 from synergy.partners import selectors, services
 from synergy.partners.access import access_activity, access_partnership, access_project
 from synergy.partners.models import (
     Activity,
-    ExploitationForm,
     FocalPoint,
     InterventionType,
     Level,

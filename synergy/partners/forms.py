@@ -10,10 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from synergy.core.countries import CountryMultipleChoiceField
 from synergy.core.models import AdminArea, Country, Organisation
+from synergy.core.vocab import ExploitationForm, TargetGroup
 from synergy.partners import services
 from synergy.partners.models import (
     Activity,
-    ExploitationForm,
     Focus,
     ParticipantRole,
     Partnership,
@@ -21,7 +21,6 @@ from synergy.partners.models import (
     Project,
     ServiceType,
     ShareBasis,
-    TargetGroup,
     TargetKind,
 )
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from synergy.core.models import AdminArea, Country, Organisation, User
 from synergy.core.versioning import Versioned
-from synergy.core.vocab import Sex
+from synergy.core.vocab import ExploitationForm, Sex
 
 # ---------------------------------------------------------------------------------------------
 # Code lists
@@ -98,29 +98,10 @@ class ServiceType(models.TextChoices):
     SOCIAL_PROTECTION = "social_protection", _("Social protection")
 
 
-class TargetGroup(models.TextChoices):
-    CHILDREN_IN_CL = "children_in_child_labour", _("Children in child labour")
-    CHILDREN_AT_RISK = "children_at_risk", _("Children at risk")
-    HAZARDOUS_WORK = "children_hazardous_work", _("Children in hazardous work")
-    YOUNG_WORKERS = "young_workers", _("Young workers of working age")
-    FAMILIES = "families", _("Families and households")
-    VICTIMS = "victims_of_trafficking", _("Victims of trafficking")
-    FORCED_LABOUR = "people_in_forced_labour", _("People in forced labour")
-    MIGRANTS = "migrant_workers", _("Migrant workers")
-    COMMUNITIES = "communities", _("Communities")
-    INSTITUTIONS = "institutions", _("Institutions and officials")
-
-
 class Focus(models.TextChoices):
     RURAL_INFORMAL = "rural_informal", _("Rural and informal economy")
     SUPPLY_CHAIN = "supply_chain", _("Enterprises and supply chains")
     CRISIS = "crisis", _("Crisis and fragile situations")
-
-
-class ExploitationForm(models.TextChoices):
-    CHILD_LABOUR = "child_labour", _("Child labour")
-    FORCED_LABOUR = "forced_labour", _("Forced labour")
-    TRAFFICKING = "trafficking", _("Trafficking")
 
 
 class TargetKind(models.TextChoices):

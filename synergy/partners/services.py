@@ -22,10 +22,10 @@ from django.utils.translation import gettext as _
 from synergy.core.audit import audit_record
 from synergy.core.models import AdminArea, Country, Organisation, User
 from synergy.core.versioning import versioned_update
+from synergy.core.vocab import ExploitationForm, TargetGroup
 from synergy.partners.access import may_edit, partnership_editable_by, project_editable_by
 from synergy.partners.models import (
     Activity,
-    ExploitationForm,
     FocalPoint,
     Focus,
     ParticipantRole,
@@ -37,7 +37,6 @@ from synergy.partners.models import (
     ProjectParticipant,
     ProjectTarget,
     ServiceType,
-    TargetGroup,
 )
 
 PARTNERSHIP_FIELDS = ("title", "kind", "description", "start_date", "end_date", "status")

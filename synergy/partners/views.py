@@ -22,7 +22,9 @@ from synergy.core import roles
 from synergy.core.audit import audit_record
 from synergy.core.http import AuthedRequest
 from synergy.core.models import Country
+from synergy.core.vocab import ExploitationForm, TargetGroup
 from synergy.interop.services import can_import
+from synergy.knowledge import selectors as knowledge_selectors
 from synergy.partners import forms, maps, selectors, services
 from synergy.partners.access import (
     access_activity,
@@ -33,7 +35,6 @@ from synergy.partners.access import (
     project_editable_by,
 )
 from synergy.partners.models import (
-    ExploitationForm,
     Focus,
     InterventionType,
     Level,
@@ -42,7 +43,6 @@ from synergy.partners.models import (
     PartnershipStatus,
     ProjectStatus,
     ServiceType,
-    TargetGroup,
 )
 
 PAGE_SIZE = 25
@@ -312,6 +312,9 @@ def project_detail(request: AuthedRequest, project_id: int) -> HttpResponse:
         "form_labels": [labels["exploitation_forms"].get(c, c) for c in project.exploitation_forms],
         "areas": project.areas.order_by("level", "code"),
         "activity_count": project.activities.count(),
+        "practices": knowledge_selectors.practices_matching(
+            user=request.user, forms=project.exploitation_forms, groups=project.target_groups
+        ),
     }
     return render(request, "partners/project_detail.html", context)
 

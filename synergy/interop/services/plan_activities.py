@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from synergy.core.models import AdminArea, Country, User
 from synergy.core.staging import Staged
+from synergy.core.vocab import ExploitationForm
 from synergy.interop import hxl
 from synergy.interop.services.cells import Row, RowErrors, clean
 from synergy.interop.services.lookups import AREA_KEYS, Lookups, find_areas
@@ -17,7 +18,6 @@ from synergy.interop.services.rights import Rights
 from synergy.partners import services_import
 from synergy.partners.models import (
     Activity,
-    ExploitationForm,
     InterventionType,
     Level,
     MigrationStage,

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from synergy.core.models import AdminArea, Organisation, User
 from synergy.core.staging import Staged
+from synergy.core.vocab import ExploitationForm, TargetGroup
 from synergy.interop import hxl
 from synergy.interop.services.cells import Row, RowErrors, bad_code, clean
 from synergy.interop.services.lookups import AREA_KEYS, Lookups, find_areas
@@ -13,13 +14,11 @@ from synergy.interop.services.plans import Plan
 from synergy.interop.services.rights import Rights
 from synergy.partners import services_import
 from synergy.partners.models import (
-    ExploitationForm,
     Focus,
     ParticipantRole,
     Project,
     ProjectStatus,
     ServiceType,
-    TargetGroup,
 )
 
 

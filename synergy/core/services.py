@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -17,20 +17,25 @@ from synergy.core.models import ApiToken, Country, Membership, Organisation, Rol
 from synergy.core.staging import Staged, changed_fields, staged_save
 from synergy.core.versioning import versioned_update
 
-ORGANISATION_FIELDS = (
-    "name",
-    "acronym",
-    "kind",
-    "country",
-    "website",
-    "description",
-    "iati_identifier",
-)
+
+class OrganisationFields(TypedDict, total=False):
+    """What the directory's pages, API and imports may set on an organisation."""
+
+    name: str
+    acronym: str
+    kind: str
+    country: Country | None
+    website: str
+    description: str
+    iati_identifier: str
+
+
+ORGANISATION_FIELDS = tuple(OrganisationFields.__annotations__)
 
 
 @transaction.atomic
-def organisation_create(*, actor: User, **fields: Any) -> Organisation:
-    country: Country | None = fields.get("country")
+def organisation_create(*, actor: User, **fields: Unpack[OrganisationFields]) -> Organisation:
+    country = fields.get("country")
     if not roles.is_system_admin(actor) and (
         country is None or country.pk not in roles.coordinated_country_ids(actor)
     ):
@@ -47,9 +52,10 @@ def organisation_create(*, actor: User, **fields: Any) -> Organisation:
 
 @transaction.atomic
 def organisation_update(
-    *, actor: User, organisation: Organisation, version: int, **fields: Any
+    *, actor: User, organisation: Organisation, version: int, **changes: Unpack[OrganisationFields]
 ) -> Organisation:
-    """Apply ``fields`` if nobody saved the organisation since ``version`` was read."""
+    """Apply ``changes`` if nobody saved the organisation since ``version`` was read."""
+    fields: dict[str, Any] = dict(changes)
     if not roles.can_edit_organisation(actor, organisation):
         raise PermissionDenied("Only system administrators and national coordinators edit this")
     new_country = fields.get("country", organisation.country)

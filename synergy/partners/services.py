@@ -9,10 +9,11 @@ that passes a list replaces the stored rows with it; ``None`` leaves them as the
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.files.base import File
@@ -58,24 +59,30 @@ PROJECT_FIELDS = (
     "budget_period_start",
     "budget_period_end",
 )
-ACTIVITY_FIELDS = (
-    "organisation",
-    "project",
-    "title",
-    "intervention_type",
-    "level",
-    "country",
-    "admin_area",
-    "migration_stage",
-    "exploitation_form",
-    "start_date",
-    "end_date",
-    "reached_f_child",
-    "reached_m_child",
-    "reached_f_adult",
-    "reached_m_adult",
-    "description",
-)
+
+
+class ActivityFields(TypedDict, total=False):
+    """What the pages, API and imports may set on a who-does-what-where activity."""
+
+    organisation: Organisation
+    project: Project | None
+    title: str
+    intervention_type: str
+    level: str
+    country: Country
+    admin_area: AdminArea | None
+    migration_stage: str
+    exploitation_form: str
+    start_date: date
+    end_date: date | None
+    reached_f_child: int
+    reached_m_child: int
+    reached_f_adult: int
+    reached_m_adult: int
+    description: str
+
+
+ACTIVITY_FIELDS = tuple(ActivityFields.__annotations__)
 LIST_CODES: dict[str, type[models.TextChoices]] = {
     "service_types": ServiceType,
     "target_groups": TargetGroup,
@@ -125,7 +132,7 @@ def _current(obj: models.Model, name: str) -> Any:
         return None
 
 
-def _assign(obj: models.Model, allowed: Sequence[str], fields: dict[str, Any]) -> list[str]:
+def _assign(obj: models.Model, allowed: Sequence[str], fields: Mapping[str, Any]) -> list[str]:
     unknown = sorted(set(fields) - set(allowed))
     if unknown:
         raise ValueError(f"Unknown fields: {', '.join(unknown)}")
@@ -535,7 +542,7 @@ def _validate_activity(activity: Activity) -> None:
 
 
 @transaction.atomic
-def activity_create(*, actor: User, **fields: Any) -> Activity:
+def activity_create(*, actor: User, **fields: Unpack[ActivityFields]) -> Activity:
     activity = Activity(created_by=actor)
     _assign(activity, ACTIVITY_FIELDS, fields)
     if not may_edit(
@@ -552,7 +559,9 @@ def activity_create(*, actor: User, **fields: Any) -> Activity:
 
 
 @transaction.atomic
-def activity_update(*, actor: User, activity: Activity, version: int, **fields: Any) -> Activity:
+def activity_update(
+    *, actor: User, activity: Activity, version: int, **fields: Unpack[ActivityFields]
+) -> Activity:
     if not may_edit(
         actor, countries=[activity.country_id], managing_orgs=[activity.organisation_id]
     ):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -37,24 +37,34 @@ from synergy.monitoring.services.common import (
 from synergy.monitoring.services.outcomes import child_enrol, project_facts
 from synergy.partners.models import Project
 
-CHILD_FIELDS = (
-    "household",
-    "area",
-    "first_name",
-    "last_name",
-    "other_names",
-    "contact_phone",
-    "identifiers",
-    "photo",
-    "photo_content_type",
-    "sex",
-    "date_of_birth",
-    "dob_estimated",
-    "school_status",
-    "grade",
-    "risk_factors",
-    "case_worker",
-)
+
+class ChildDetails(TypedDict, total=False):
+    """What a child's registration may set beside its name and sex; the rest is Synergy's."""
+
+    household: Household | None
+    area: AdminArea | None
+    last_name: str
+    other_names: str
+    contact_phone: str
+    identifiers: dict[str, str] | None
+    photo: bytes | None
+    photo_content_type: str
+    date_of_birth: date | None
+    dob_estimated: bool
+    school_status: str
+    grade: str
+    risk_factors: list[str]
+    case_worker: User | None
+
+
+class ChildFields(ChildDetails, total=False):
+    """What an edit of a child's record may set."""
+
+    first_name: str
+    sex: str
+
+
+CHILD_FIELDS = tuple(ChildFields.__annotations__)
 NAME_FIELDS = ("first_name", "last_name", "other_names")
 
 
@@ -156,7 +166,7 @@ def child_register(
     estimated_age: int | None = None,
     projects: Iterable[Project] = (),
     today: date | None = None,
-    **fields: Any,
+    **fields: Unpack[ChildDetails],
 ) -> Child:
     """Register a child of ``organisation`` (status "identified"), flag possible duplicates
     (PossibleDuplicate rows, cross-organisation ones included), enrol it in ``projects`` and
@@ -240,10 +250,13 @@ def child_register(
 
 
 @transaction.atomic
-def child_update(*, actor: User, child: Child, version: int, **fields: Any) -> Child:
+def child_update(
+    *, actor: User, child: Child, version: int, **changes: Unpack[ChildFields]
+) -> Child:
     """Change registration fields if nobody saved the child since ``version``; otherwise
     StaleRecordError naming the fields others changed."""
     require_write(actor, organisation_id=child.organisation_id, country_id=child.country_id)
+    fields: dict[str, Any] = dict(changes)
     unknown = set(fields) - set(CHILD_FIELDS)
     if unknown:
         raise TypeError(f"unknown child fields: {sorted(unknown)}")

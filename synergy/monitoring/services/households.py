@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from typing import Any, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from synergy.core.audit import audit_record
-from synergy.core.models import Country, Organisation, User
+from synergy.core.models import AdminArea, Country, Organisation, User
 from synergy.core.versioning import versioned_update
 from synergy.monitoring import casework
 from synergy.monitoring.models import (
@@ -20,19 +21,24 @@ from synergy.monitoring.services.common import (
     stale_record,
 )
 
-HOUSEHOLD_FIELDS = (
-    "area",
-    "address",
-    "head_name",
-    "contact_phone",
-    "members",
-    "member_count",
-    "livelihood",
-    "livelihood_notes",
-    "consent_given",
-    "consent_by",
-    "consent_date",
-)
+
+class HouseholdFields(TypedDict, total=False):
+    """What a household's registration and edits may set; the rest is Synergy's."""
+
+    area: AdminArea | None
+    address: str
+    head_name: str
+    contact_phone: str
+    members: list[dict[str, Any]] | None
+    member_count: int
+    livelihood: str
+    livelihood_notes: str
+    consent_given: bool
+    consent_by: str
+    consent_date: date | None
+
+
+HOUSEHOLD_FIELDS = tuple(HouseholdFields.__annotations__)
 
 
 @transaction.atomic
@@ -41,7 +47,7 @@ def household_register(
     actor: User,
     organisation: Organisation,
     country: Country | None = None,
-    **fields: Any,
+    **fields: Unpack[HouseholdFields],
 ) -> Household:
     """Register a household of ``organisation``. Consent must be recorded (who gave it)."""
     country = country or organisation.country
@@ -64,14 +70,15 @@ def household_register(
 
 @transaction.atomic
 def household_update(
-    *, actor: User, household: Household, version: int, **fields: Any
+    *, actor: User, household: Household, version: int, **fields: Unpack[HouseholdFields]
 ) -> Household:
     require_write(actor, organisation_id=household.organisation_id, country_id=household.country_id)
+    values: dict[str, Any] = dict(fields)
     changed = sorted(
-        k for k, v in fields.items() if k in HOUSEHOLD_FIELDS and getattr(household, k) != v
+        k for k, v in values.items() if k in HOUSEHOLD_FIELDS and getattr(household, k) != v
     )
     for key in changed:
-        setattr(household, key, fields[key])
+        setattr(household, key, values[key])
     casework.household_consent(household.consent_given, household.consent_by)
     casework.area_in_country(
         household.area.country_id if household.area else None,

@@ -38,7 +38,10 @@ run: setup
 	SECRET_KEY_FILE=var/secret_key $(SYNERGY) createcachetable
 	SECRET_KEY_FILE=var/secret_key $(SYNERGY) collectstatic --no-input -v0
 	SECRET_KEY_FILE=var/secret_key $(SYNERGY) demo
-	SECRET_KEY_FILE=var/secret_key $(SYNERGY) serve --host $(HOST) --port $(PORT)
+	@# The background worker (imports, exports, reports) runs beside the server and stops with it.
+	SECRET_KEY_FILE=var/secret_key $(SYNERGY) worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  SECRET_KEY_FILE=var/secret_key $(SYNERGY) serve --host $(HOST) --port $(PORT)
 
 lint: setup-dev
 	$(BIN)/ruff check .

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from synergy.core import countries
+from synergy.core.versioning import VersionLocked
 
 
 class User(AbstractUser):
@@ -88,7 +89,7 @@ IATI_ORGANISATION_TYPE = {
 }
 
 
-class Organisation(models.Model):
+class Organisation(VersionLocked):
     """A partner: a ministry, a trade union, an employers' federation, an NGO, a donor…"""
 
     name = models.CharField(_("name"), max_length=200)
@@ -108,8 +109,6 @@ class Organisation(models.Model):
     iati_identifier = models.CharField(
         _("IATI organisation identifier"), max_length=100, blank=True
     )
-    # Concurrency guard: an update must name the version it read (see services).
-    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
 

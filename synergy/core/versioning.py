@@ -13,10 +13,19 @@ from django.utils import timezone
 from synergy.core.errors import StaleVersionError
 
 
-class Versioned(models.Model):
-    """Editable records: ``version`` guards against stale saves (``versioned_update``)."""
+class VersionLocked(models.Model):
+    """A record edited by more than one person: ``version`` guards against stale saves
+    (``versioned_update``). Every model with optimistic locking takes it from here."""
 
     version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class Versioned(VersionLocked):
+    """Editable records with their creation and last change."""
+
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
     created_by = models.ForeignKey(
@@ -32,7 +41,7 @@ class Versioned(models.Model):
         abstract = True
 
 
-M = TypeVar("M", bound=models.Model)
+M = TypeVar("M", bound=VersionLocked)
 
 
 def versioned_update(
@@ -56,5 +65,5 @@ def versioned_update(
         raise stale()
     for name, value in values.items():
         setattr(obj, name, value)
-    obj.version = expected_version + 1  # type: ignore[attr-defined]
+    obj.version = expected_version + 1
     return obj

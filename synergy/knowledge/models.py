@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from synergy.core import vocab
 from synergy.core.models import Country, IloRegion, Organisation
+from synergy.core.versioning import VersionLocked
 from synergy.knowledge import attachments
 
 
@@ -113,7 +114,7 @@ SECTION_FIELDS: tuple[tuple[str, Any], ...] = (
 )
 
 
-class GoodPractice(models.Model):
+class GoodPractice(VersionLocked):
     """A good practice, written as IPEC structures one: a summary and six sections.
 
     Workflow: draft → submitted → reviewed → published (see services). ``version`` guards
@@ -193,7 +194,6 @@ class GoodPractice(models.Model):
     source_key = models.CharField(_("source key"), max_length=200, blank=True, editable=False)
     source_title = models.CharField(_("source publication"), max_length=300, blank=True)
 
-    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -430,7 +430,7 @@ class EventKind(models.TextChoices):
     EXCHANGE_VISIT = "exchange_visit", _("Exchange visit")
 
 
-class Event(models.Model):
+class Event(VersionLocked):
     """A forum, workshop, study tour, training session or exchange visit.
 
     Events are readable by every signed-in user; knowledge editors, system administrators and
@@ -487,7 +487,6 @@ class Event(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -520,7 +519,7 @@ class FollowUpStatus(models.TextChoices):
     DROPPED = "dropped", _("Dropped")
 
 
-class Outcome(models.Model):
+class Outcome(VersionLocked):
     """What an event produced, and its follow-up: who owns it (a user or an organisation),
     by when, and how far it has got."""
 
@@ -548,7 +547,6 @@ class Outcome(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=FollowUpStatus.choices, default=FollowUpStatus.OPEN
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
 

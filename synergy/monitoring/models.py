@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy as _
 
 from synergy.classification import FRAMEWORKS
 from synergy.core.models import AdminArea, Country, Organisation
+from synergy.core.versioning import VersionLocked
 from synergy.core.vocab import Sex
 from synergy.monitoring.crypto import (
     EncryptedBinaryField,
@@ -91,7 +92,7 @@ class Track(models.TextChoices):
     PREVENTION = "prevention", _("Prevention (at risk)")
 
 
-class NationalPolicy(models.Model):
+class NationalPolicy(VersionLocked):
     """The classification policy and status-rule parameters of one country.
 
     ``policy`` is the JSON of synergy.classification.Policy (missing keys take the reference
@@ -111,7 +112,6 @@ class NationalPolicy(models.Model):
     )
     policy = models.JSONField(_("classification policy (JSON)"), default=dict, blank=True)
     rules = models.JSONField(_("status rule parameters (JSON)"), default=dict, blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -158,7 +158,7 @@ class RiskFactor(models.Model):
         return self.label
 
 
-class Household(models.Model):
+class Household(VersionLocked):
     """A household visited by the CLMS. ``organisation`` registered it and owns it."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -189,7 +189,6 @@ class Household(models.Model):
         _("consent given by"), max_length=10, choices=ConsentBy.choices, blank=True
     )
     consent_date = models.DateField(_("consent date"), null=True, blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
     created_by = models.ForeignKey(
@@ -206,7 +205,7 @@ class Household(models.Model):
         return f"household {self.public_id}"
 
 
-class Child(models.Model):
+class Child(VersionLocked):
     """A child followed by the CLMS.
 
     Names and contacts are encrypted; ``name_fp`` and ``phonetic_fp`` are blind indexes of the
@@ -278,7 +277,6 @@ class Child(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_children"
     )
 
-    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
     created_by = models.ForeignKey(
@@ -364,7 +362,7 @@ HAZARD_LABELS = {
 }
 
 
-class Visit(models.Model):
+class Visit(VersionLocked):
     """One visit to a child: what the child does, school attendance, and the classification.
 
     ``label``/``is_child_labour``/``reasons``/``framework``/``policy_name`` are the result of
@@ -429,7 +427,6 @@ class Visit(models.Model):
     clean_followup = models.BooleanField(default=False, editable=False)
     policy_name = models.CharField(max_length=200, blank=True, editable=False)
 
-    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
@@ -485,7 +482,7 @@ class ReferralStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class Referral(models.Model):
+class Referral(VersionLocked):
     """A referral of a child to a service provider organisation for one service type.
 
     The provider (members of ``to_organisation``) sees only: the child's first name, age and
@@ -528,7 +525,6 @@ class Referral(models.Model):
     responded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"

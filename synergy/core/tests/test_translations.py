@@ -19,7 +19,7 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
-import polib  # type: ignore[import-untyped]
+import polib  # type: ignore[import-untyped, unused-ignore]
 import pytest
 from django.conf import settings
 from django.urls import reverse

@@ -1,5 +1,5 @@
-"""Import of a country's administrative areas from CSV: validate every row, then write all or
-nothing.
+"""Import of a country's administrative areas from a CSV, Excel or OpenDocument file: validate
+every row, then write all or nothing.
 
 Columns: ``code,name,level,parent_code,valid_from,valid_to`` (dates as YYYY-MM-DD, the last
 three optional). A parent may be defined earlier in the same file or already exist.
@@ -7,16 +7,14 @@ three optional). A parent may be defined earlier in the same file or already exi
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
-from typing import TextIO
 
 from django.db import transaction
 
 from synergy.core.audit import audit_record
 from synergy.core.errors import ImportRowError
 from synergy.core.models import AdminArea, Country, User
+from synergy.core.tabular import TableError, format_of, read_table
 
 REQUIRED_COLUMNS = ("code", "name", "level")
 OPTIONAL_COLUMNS = ("parent_code", "valid_from", "valid_to")
@@ -29,19 +27,16 @@ def _parse_date(value: str) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-def admin_areas_import(*, country: Country, source: TextIO, actor: User | None) -> int:
-    """Import areas for ``country``; raises ImportRowError naming every bad line."""
+def admin_areas_import(
+    *, country: Country, data: bytes, actor: User | None, filename: str = "areas.csv"
+) -> int:
+    """Import areas for ``country`` from a CSV, Excel or OpenDocument file (``filename``
+    gives the format); raises ImportRowError naming every bad line."""
     try:
-        text = source.read()
-    except UnicodeDecodeError as exc:
-        raise ImportRowError(
-            [(1, "file", f"is not UTF-8 text (byte {exc.start}); save it as CSV UTF-8")]
-        ) from None
-    if text.startswith("\ufeff"):  # Excel writes a byte-order mark
-        text = text[1:]
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+        table = read_table(data, format_of(filename))
+    except TableError as exc:
+        raise ImportRowError([(exc.line or 1, "row" if exc.line else "file", str(exc))]) from None
+    missing = [c for c in REQUIRED_COLUMNS if c not in table.columns]
     if missing:
         raise ImportRowError([(1, c, "required column is missing") for c in missing])
 
@@ -50,11 +45,7 @@ def admin_areas_import(*, country: Country, source: TextIO, actor: User | None) 
     levels: dict[str, int] = {code: a.level for code, a in existing.items()}
     errors: list[tuple[int, str, str]] = []
     rows = []
-    for line, raw in enumerate(reader, start=2):
-        if None in raw:
-            # csv puts values beyond the header under the key None; never drop them silently.
-            errors.append((line, "row", "has more values than the header has columns"))
-        row = {k.strip(): (v or "").strip() for k, v in raw.items() if isinstance(k, str)}
+    for line, row in table.rows:
         code, name, parent = row.get("code", ""), row.get("name", ""), row.get("parent_code", "")
         if not code:
             errors.append((line, "code", "is empty"))

@@ -35,7 +35,11 @@ Line = tuple[int, list[str]]
 
 
 class TableError(ValueError):
-    """The file cannot be read as a table at all (not a problem of one row)."""
+    """The file cannot be read as a table; ``line`` names the row at fault where there is one."""
+
+    def __init__(self, message: str, *, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
 
 
 def format_of(filename: str) -> str:
@@ -162,6 +166,13 @@ def read_table(data: bytes, fmt: str, *, limit: int | None = None) -> Table:
     columns = _clean_header(header)
     rows: list[tuple[int, dict[str, str]]] = []
     for line, cells in lines:
+        # A value with no column to go in is never dropped without a word.
+        if any(cells[i] for i in range(len(cells)) if i >= len(columns) or not columns[i]):
+            raise TableError(
+                _("Line %(line)s has a value in a column without a name in the header.")
+                % {"line": line},
+                line=line,
+            )
         rows.append(
             (line, {c: (cells[i] if i < len(cells) else "") for i, c in enumerate(columns) if c})
         )

@@ -24,7 +24,7 @@ GOOD = (
 
 class AreaImportTests(BaseTestCase):
     def run_import(self, text: str) -> int:
-        return admin_areas_import(country=self.country, source=io.StringIO(text), actor=self.nina)
+        return admin_areas_import(country=self.country, data=text.encode(), actor=self.nina)
 
     def assert_refused(self, text: str, *expected: tuple[int, str]) -> ImportRowError:
         before = AdminArea.objects.count()
@@ -148,11 +148,18 @@ class ImportAreasCommandTests(BaseTestCase):
         with self.assertRaisesMessage(CommandError, "path:"):
             call_command("import_areas", "NP", "/nonexistent/areas.csv")
 
-    def test_it_refuses_a_file_that_is_not_utf8(self) -> None:
+    def test_it_reads_a_file_saved_by_excel_on_windows(self) -> None:
         path = self.write("")
-        Path(path).write_bytes((HEADER + "NP-P3,Bàgmati,1,,,\n").encode("latin-1"))
+        Path(path).write_bytes((HEADER + "NP-P3,Bàgmati Pradesh,1,,,\n").encode("cp1252"))
+        call_command("import_areas", "NP", path, stdout=io.StringIO())
+        self.assertEqual(AdminArea.objects.get(code="NP-P3").name, "Bàgmati Pradesh")
+
+    def test_it_refuses_a_file_of_another_kind(self) -> None:
+        path = self.write("")
+        Path(path).rename(path[:-4] + ".pdf")
+        self.addCleanup(Path(path[:-4] + ".pdf").unlink)
+        Path(path).write_text("")  # the cleanup of write() still finds its file
         err = io.StringIO()
         with self.assertRaises(CommandError):
-            call_command("import_areas", "NP", path, stderr=err)
-        self.assertIn("line 1: file: is not UTF-8 text", err.getvalue())
-        self.assertFalse(AdminArea.objects.filter(country="NP").exists())
+            call_command("import_areas", "NP", path[:-4] + ".pdf", stderr=err)
+        self.assertIn("line 1: file: The file must be a .csv, .xlsx or .ods file.", err.getvalue())

@@ -124,6 +124,21 @@ class LinesTests(SimpleTestCase):
             read_table(b"\r\n\r\n", "csv")
 
 
+class NothingDroppedTests(SimpleTestCase):
+    def test_a_value_beyond_the_header_or_under_an_unnamed_column_is_refused_with_its_line(
+        self,
+    ) -> None:
+        for data in (b"name,age\nSita,12\nRam,9,surplus\n", b"name,,age\nSita,x,12\n"):
+            with self.subTest(data), self.assertRaises(TableError) as caught:
+                read_table(data, "csv")
+            self.assertEqual(caught.exception.line, data.count(b"\n"))
+
+    def test_empty_trailing_cells_are_no_values(self) -> None:
+        self.assertEqual(
+            read_table(b"name,age\nSita,12,,\n", "csv").rows, [(2, {"name": "Sita", "age": "12"})]
+        )
+
+
 class BothImportersTests(SimpleTestCase):
     def test_the_hxl_import_reads_a_windows_1252_file_the_clms_import_reads(self) -> None:
         text = "Organisation,Village\r\n#org+name,#adm2+name\r\nCoopérative Sévaré,Ségou\r\n"

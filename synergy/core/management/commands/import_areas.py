@@ -17,7 +17,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("country", help="ISO 3166-1 alpha-2 or alpha-3 code")
-        parser.add_argument("path", help="CSV file, UTF-8")
+        parser.add_argument("path", help="CSV, Excel (.xlsx) or OpenDocument (.ods) file")
 
     def handle(self, *args: Any, **options: Any) -> None:
         code = options["country"].upper()
@@ -27,8 +27,10 @@ class Command(BaseCommand):
         if country is None:
             raise CommandError(f"country: {code!r} is not an ISO 3166-1 code")
         try:
-            with open(options["path"], encoding="utf-8", newline="") as handle:
-                count = admin_areas_import(country=country, source=handle, actor=None)
+            with open(options["path"], "rb") as handle:
+                count = admin_areas_import(
+                    country=country, data=handle.read(), actor=None, filename=options["path"]
+                )
         except OSError as exc:
             raise CommandError(f"path: {exc}") from None
         except ImportRowError as exc:

@@ -168,6 +168,7 @@ INSTALLED_APPS = [
     "synergy.partners",
     "synergy.monitoring",
     "synergy.knowledge",
+    "synergy.indicators",
     "synergy.api",
 ]
 
@@ -412,3 +413,6 @@ CACHES = envcache("CACHE_URL")
 # The report sections that read every visit of the period (support shares, USDOL indicators,
 # ages) are kept this many seconds and say when they were counted; 0 counts at every view.
 REPORT_CACHE_SECONDS = envint("REPORT_CACHE_SECONDS", 600)
+# Aggregates of fewer children than this are shown as "fewer than N" to roles that may not
+# open the children's records (viewers, analysts, donors): a small count can name a child.
+SMALL_CELL_MIN = envint("SMALL_CELL_MIN", 5)

@@ -78,6 +78,7 @@ from synergy.monitoring.indicators.targets import (
     outcome_counts,
     outcome_totals,
     target_table,
+    with_age_group,
 )
 from synergy.monitoring.indicators.usdol import UsdolResult, participants, usdol_indicators
 
@@ -94,6 +95,7 @@ __all__ = [
     "children_behind",
     "may_list_children",
     "outcome_counts",
+    "with_age_group",
     "outcome_totals",
     "participants",
     "support_shares",

@@ -81,11 +81,10 @@ def outcome_totals(scope: Scope) -> dict[tuple[int, int, str, str], int]:
     return dict(out)
 
 
-def outcome_counts(scope: Scope) -> dict[tuple[int, int, str, str, str], int]:
-    """(project id, organisation id, kind, sex, age group) -> children counted. One query."""
-    rows = (
-        counted_outcomes(scope)
-        .annotate(
+def with_age_group(qs: QuerySet[Outcome]) -> QuerySet[Any]:
+    """Outcomes annotated with ``age_group``: the child's completed years on ``achieved_on``."""
+    return (
+        qs.annotate(
             ay=ExtractYear("achieved_on"),
             am=ExtractMonth("achieved_on"),
             ad=ExtractDay("achieved_on"),
@@ -103,6 +102,13 @@ def outcome_counts(scope: Scope) -> dict[tuple[int, int, str, str, str], int]:
             )
         )
         .annotate(age_group=_age_group_expression())
+    )
+
+
+def outcome_counts(scope: Scope) -> dict[tuple[int, int, str, str, str], int]:
+    """(project id, organisation id, kind, sex, age group) -> children counted. One query."""
+    rows = (
+        with_age_group(counted_outcomes(scope))
         .values("project_id", "organisation_id", "kind", "sex", "age_group")
         .annotate(n=Count("pk"))
         .order_by()

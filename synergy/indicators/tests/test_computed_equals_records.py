@@ -1,0 +1,59 @@
+"""A computed indicator equals the records behind it: the CLMS outcomes (withdrawn by sex and
+age group, in the period and scope), the project targets, and a formula of the two."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from synergy.indicators.computed import Scope, clms_breakdown, compute, outcomes_behind
+from synergy.indicators.periods import parse_period
+from synergy.indicators.tests.personas import IndicatorsCase
+from synergy.monitoring.models import Outcome
+
+H1 = parse_period("2025-S1")
+
+
+class ComputedTests(IndicatorsCase):
+    def test_clms_counts_are_the_outcomes_of_the_period_and_scope(self) -> None:
+        partner_a = self.of_partner(self.partner_a.pk)
+        expected = Outcome.objects.filter(
+            kind="withdrawn",
+            organisation=self.partner_a,
+            relapsed_on__isnull=True,
+            achieved_on__range=(H1.start, H1.end),
+        ).count()
+        self.assertEqual(expected, 2)  # Asha and Bimal (see the scenario)
+        self.assertEqual(compute(self.withdrawn, H1, partner_a).value, Decimal(expected))
+        self.assertEqual(compute(self.withdrawn, H1, partner_a, {"sex": "F"}).value, 1)
+        self.assertEqual(compute(self.withdrawn, H1, partner_a, {"age_group": "5-11"}).value, 1)
+        self.assertEqual(
+            clms_breakdown(self.withdrawn, H1, partner_a), {("F", "12-14"): 1, ("M", "5-11"): 1}
+        )
+        # The country adds partner B's child; the half-year before has none.
+        self.assertEqual(compute(self.withdrawn, H1, self.national()).value, 3)
+        self.assertEqual(compute(self.withdrawn, parse_period("2024-S2"), self.national()).value, 0)
+
+    def test_the_figure_opens_the_children_behind_it(self) -> None:
+        behind = outcomes_behind(
+            self.withdrawn, H1, self.of_partner(self.partner_a.pk), {"sex": "M"}
+        )
+        self.assertEqual([o.child_id for o in behind], [self.children["bimal"].pk])
+
+    def test_targets_are_the_project_targets_by_sex(self) -> None:
+        self.assertEqual(compute(self.target_withdraw, H1, self.national()).value, 3)
+        self.assertEqual(compute(self.target_withdraw, H1, self.national(), {"sex": "F"}).value, 2)
+        self.assertEqual(compute(self.target_withdraw, H1, Scope("MG")).value, 0)
+
+    def test_a_formula_computes_from_the_indicators_it_names(self) -> None:
+        value = compute(self.rate, H1, self.of_partner(self.partner_a.pk)).value
+        self.assertIsNotNone(value)
+        assert value is not None
+        self.assertEqual(round(value, 2), Decimal("66.67"))  # 2 withdrawn of 3 to withdraw
+
+    def test_a_breakdown_the_records_do_not_have_gives_no_value(self) -> None:
+        self.assertIsNone(
+            compute(self.withdrawn, H1, self.national(), {"sector": "agriculture"}).value
+        )
+        self.assertIsNone(
+            compute(self.target_withdraw, H1, self.national(), {"age_group": "5-11"}).value
+        )

@@ -28,7 +28,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "url": reverse("monitoring-child-list"),
             "name": "monitoring-",
         },
-        {"label": _("Indicators"), "url": None},
+        {
+            "label": _("Indicators"),
+            "url": reverse("indicators-list"),
+            "name": "indicators",
+        },
         {"label": _("Knowledge"), "url": reverse("knowledge-practice-list"), "name": "knowledge"},
         {"label": _("Surveys"), "url": reverse("surveys-list"), "name": "surveys"},
         {"label": _("Data exchange"), "url": reverse("interop-home"), "name": "interop"},

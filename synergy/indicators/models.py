@@ -228,6 +228,11 @@ class Roadmap(Versioned):
     def __str__(self) -> str:
         return str(self.country)
 
+    def get_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("indicators-roadmap", args=[self.country_id])
+
 
 class Committee(models.Model):
     roadmap = models.ForeignKey(Roadmap, on_delete=models.CASCADE, related_name="committees")

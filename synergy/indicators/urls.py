@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from synergy.indicators import views, views_roadmaps
+
+urlpatterns = [
+    path("", views.indicator_list, name="indicators-list"),
+    path("roadmaps/", views_roadmaps.roadmap_list, name="indicators-roadmaps"),
+    path("roadmaps/<str:country_id>/", views_roadmaps.roadmap_detail, name="indicators-roadmap"),
+    path(
+        "actions/<int:action_id>/follow-up/",
+        views_roadmaps.action_follow_up,
+        name="indicators-action-follow-up",
+    ),
+    path("values/<int:value_id>/", views.value_detail, name="indicators-value"),
+    path("<slug:code>/", views.indicator_detail, name="indicators-detail"),
+    path("<slug:code>/enter/", views.value_grid, name="indicators-enter"),
+    path("<slug:code>/records/", views.figure_records, name="indicators-records"),
+    path("<slug:code>/approve/", views.period_approve, name="indicators-approve"),
+]

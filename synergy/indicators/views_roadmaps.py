@@ -1,0 +1,81 @@
+"""Pages of the countries' roadmaps: the list, a roadmap with its committees, priorities and
+actions (overdue ones stand out), and an action's follow-up."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from synergy.core.http import AuthedRequest
+from synergy.indicators import access, selectors, services
+from synergy.indicators.models import Action, ActionStatus, Priority, WorkArea
+
+
+@login_required
+def roadmap_list(request: AuthedRequest) -> HttpResponse:
+    today = timezone.localdate()
+    rows = []
+    for roadmap in selectors.roadmaps():
+        actions = list(roadmap.actions.all())
+        rows.append(
+            {
+                "roadmap": roadmap,
+                "actions": len(actions),
+                "done": sum(a.status == ActionStatus.DONE for a in actions),
+                "overdue": sum(a.is_overdue(today) for a in actions),
+            }
+        )
+    return render(request, "indicators/roadmap_list.html", {"rows": rows})
+
+
+@login_required
+def roadmap_detail(request: AuthedRequest, country_id: str) -> HttpResponse:
+    roadmap = access.access_roadmap(request.user, country_id)
+    today = timezone.localdate()
+    actions = list(selectors.roadmap_actions(roadmap))
+    priorities: dict[str, list[Priority]] = {area: [] for area, _label in WorkArea.choices}
+    for priority in roadmap.priorities.all():
+        priorities[priority.area].append(priority)
+    context = {
+        "roadmap": roadmap,
+        "committees": roadmap.committees.filter(parent__isnull=True).prefetch_related(
+            "members", "subcommittees__members"
+        ),
+        "priorities": [
+            (label, priorities[area]) for area, label in WorkArea.choices if priorities[area]
+        ],
+        "actions": [
+            (a, a.is_overdue(today), access.may_follow_action(request.user, a)) for a in actions
+        ],
+        "statuses": ActionStatus.choices,
+        "overdue_count": sum(a.is_overdue(today) for a in actions),
+    }
+    return render(request, "indicators/roadmap_detail.html", context)
+
+
+@login_required
+@require_POST
+def action_follow_up(request: AuthedRequest, action_id: int) -> HttpResponse:
+    action = Action.objects.select_related("roadmap").filter(pk=action_id).first()
+    if action is None:
+        raise Http404("No such action")
+    try:
+        version = int(request.POST.get("version", "0"))
+        services.action_follow_up(
+            actor=request.user,
+            action=action,
+            version=version,
+            status=request.POST.get("status", ""),
+            note=request.POST.get("note", "")[:4000],
+        )
+    except (ValueError, ValidationError) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    else:
+        messages.success(request, _("The action is updated."))
+    return redirect(f"{action.roadmap.get_url()}#action-{action.pk}")

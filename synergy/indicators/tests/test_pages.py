@@ -42,7 +42,7 @@ class IndicatorPagesTests(IndicatorsCase):
 
     def test_a_figure_opens_its_children_for_the_coordinator_only(self) -> None:
         url = reverse("indicators-records", args=["clms-withdrawn"])
-        query = {"country": "NP", "period": "2025-S1", "sex": "M"}
+        query: dict[str, str] = {"country": "NP", "period": "2025-S1", "sex": "M"}
         self.client.force_login(self.nina)
         page = self.client.get(url, query)
         self.assertEqual(

@@ -55,13 +55,15 @@ class IndicatorPagesTests(IndicatorsCase):
         self.client.force_login(self.charlie)
         url = reverse("indicators-detail", args=["np-bridge-schools"])
         self.assertEqual(
-            self.client.get(url, {"country": "NP", "organisation": self.partner_a.pk}).status_code,
+            self.client.get(
+                url, {"country": "NP", "organisation": str(self.partner_a.pk)}
+            ).status_code,
             404,
         )
         self.assertEqual(
             self.client.get(
                 reverse("indicators-enter", args=["np-bridge-schools"]),
-                {"country": "NP", "organisation": self.partner_a.pk},
+                {"country": "NP", "organisation": str(self.partner_a.pk)},
             ).status_code,
             404,
         )

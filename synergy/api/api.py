@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 from synergy.api.auth import token_or_session
 from synergy.api.errors import declare_errors
 from synergy.core.api import router as core_router
+from synergy.indicators.api import router as indicators_router
 from synergy.knowledge.api import router as knowledge_router
 from synergy.monitoring.api import router as monitoring_router
 from synergy.partners.api import router as partners_router
@@ -44,4 +45,5 @@ api.add_router("/partners", partners_router)
 api.add_router("/knowledge", knowledge_router)
 api.add_router("/monitoring", monitoring_router)
 api.add_router("/surveys", surveys_router)
+api.add_router("/indicators", indicators_router)
 declare_errors(api)

@@ -57,8 +57,14 @@ def _conflict(message: str) -> ValidationError:
     return ValidationError(message, code="conflict")
 
 
+# Words of the indicators' addresses (/indicators/roadmaps/...), never an indicator's code.
+RESERVED_CODES = {"roadmaps", "values", "actions"}
+
+
 def _check_indicator(indicator: Indicator) -> None:
     indicator.full_clean()
+    if indicator.code in RESERVED_CODES:
+        raise ValidationError({"code": [_("This code is reserved; choose another.")]})
     known = set(Dimension.objects.values_list("code", flat=True))
     unknown = [d for d in indicator.dimensions if d not in known]
     if unknown:

@@ -4,8 +4,8 @@ small counts are suppressed, and an approved figure answers 409 to a re-entry.""
 from __future__ import annotations
 
 import json
-from typing import Any
 from datetime import timedelta
+from typing import Any
 
 from django.utils import timezone
 

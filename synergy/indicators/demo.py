@@ -266,6 +266,7 @@ def load() -> None:
     if admin is None or coordinator is None:
         return
     with transaction.atomic():
+        services.ensure_builtin_dimensions()
         _indicators(admin, coordinator)
         _roadmaps(admin)
         if not IndicatorValue.objects.exists():

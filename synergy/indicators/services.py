@@ -57,6 +57,17 @@ def _conflict(message: str) -> ValidationError:
     return ValidationError(message, code="conflict")
 
 
+def ensure_builtin_dimensions() -> None:
+    """The shared dimensions, where a database was emptied after its migrations (the demo
+    into a flushed test database, a restore of a partial backup)."""
+    from synergy.indicators.dimensions import BUILTIN
+
+    for code, name, is_area, items in BUILTIN:
+        Dimension.objects.get_or_create(
+            code=code, defaults={"name": name, "is_area": is_area, "items": items}
+        )
+
+
 # Words of the indicators' addresses (/indicators/roadmaps/...), never an indicator's code.
 RESERVED_CODES = {"roadmaps", "values", "actions"}
 

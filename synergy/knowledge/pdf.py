@@ -1,46 +1,14 @@
-"""A good practice as a printable PDF brief (fpdf2, pure Python).
-
-Uses DejaVu Sans when the system has it (any script the font covers), with text shaping by
-HarfBuzz (uharfbuzz): Arabic letters joined and right-to-left runs in reading order, and a
-paragraph that starts in a right-to-left script aligned right. Without the font, the PDF core
-font Helvetica, with characters outside Latin-1 replaced, so the download always works.
-"""
+"""A good practice as a printable PDF brief (fonts and right-to-left text: ``core.pdf``)."""
 
 from __future__ import annotations
 
-import unicodedata
-from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
+from synergy.core.pdf import alignment, unicode_font
 from synergy.knowledge.models import GoodPractice
-
-FONT_DIRS = [Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu")]
-_REPLACEMENTS = {"“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": "-", "…": "...", "•": "-"}
-
-
-def _font(pdf: FPDF) -> tuple[str, bool]:
-    for folder in FONT_DIRS:
-        regular, bold = folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
-        if regular.exists() and bold.exists():
-            pdf.add_font("DejaVu", "", str(regular))
-            pdf.add_font("DejaVu", "B", str(bold))
-            pdf.set_text_shaping(True)
-            return "DejaVu", True
-    return "Helvetica", False
-
-
-def alignment(text: str) -> str:
-    """The alignment of a paragraph: "R" when its first letter is of a right-to-left script."""
-    for char in text:
-        kind = unicodedata.bidirectional(char)
-        if kind in ("R", "AL"):
-            return "R"
-        if kind == "L":
-            return "L"
-    return "L"
 
 
 def practice_pdf(practice: GoodPractice, *, url: str, context: dict[str, Any]) -> bytes:
@@ -48,15 +16,7 @@ def practice_pdf(practice: GoodPractice, *, url: str, context: dict[str, Any]) -
     pdf = FPDF(format="A4")
     pdf.set_margins(18, 18, 18)
     pdf.set_auto_page_break(True, margin=18)
-    family, unicode_ok = _font(pdf)
-
-    def text(value: object) -> str:
-        out = str(value)
-        if unicode_ok:
-            return out
-        for old, new in _REPLACEMENTS.items():
-            out = out.replace(old, new)
-        return out.encode("latin-1", "replace").decode("latin-1")
+    family, text = unicode_font(pdf)
 
     def paragraph(height: float, value: object) -> None:
         line = text(value)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.urls import reverse
 from fpdf import FPDF
 
-from synergy.knowledge import pdf
+from synergy.core import pdf
 from synergy.knowledge.tests.helpers import KnowledgeTestCase
 
 TITLE = "برنامج المدارس الصديقة للطفل في نيبال"
@@ -22,12 +22,12 @@ class PdfScriptTests(KnowledgeTestCase):
 
     def test_the_unicode_font_shapes_text_and_the_fallback_does_not(self) -> None:
         document = FPDF()
-        family, unicode_ok = pdf._font(document)
+        family, text = pdf.unicode_font(document)
         has_font = any((folder / "DejaVuSans.ttf").exists() for folder in pdf.FONT_DIRS)
         self.assertEqual(
-            (family, unicode_ok), ("DejaVu", True) if has_font else ("Helvetica", False)
+            (family, text("“يا”")), ("DejaVu", "“يا”") if has_font else ("Helvetica", '"??"')
         )
-        # Shaping needs uharfbuzz (a dependency): without it _font would have raised.
+        # Shaping needs uharfbuzz (a dependency): without it unicode_font would have raised.
         self.assertEqual(bool(document.text_shaping), has_font)
 
     def test_an_arabic_practice_gives_a_brief(self) -> None:

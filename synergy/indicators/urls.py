@@ -13,6 +13,7 @@ urlpatterns = [
         views_roadmaps.action_follow_up,
         name="indicators-action-follow-up",
     ),
+    path("reports/", views.progress_report, name="indicators-report"),
     path("values/<int:value_id>/", views.value_detail, name="indicators-value"),
     path("<slug:code>/", views.indicator_detail, name="indicators-detail"),
     path("<slug:code>/enter/", views.value_grid, name="indicators-enter"),

@@ -392,3 +392,36 @@ def period_approve(request: AuthedRequest, code: str) -> HttpResponse:
         )
         messages.success(request, _("%(count)s value(s) approved.") % {"count": count})
     return redirect(f"{reverse('indicators-detail', args=[code])}?country={country}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def progress_report(request: AuthedRequest) -> HttpResponse:
+    """A country's, an organisation's or a project's progress report: the form with its
+    figures, and the report as PDF or Excel (POST, with the narrative written on the form)."""
+    from synergy.indicators import reports
+
+    scope = scope_of(request)
+    year = _int(request.GET.get("year", "")) or timezone.localdate().year
+    year = min(max(year, 1990), 2100)
+    narrative = {key: request.POST.get(key, "")[:8000] for key, _label in reports.NARRATIVE}
+    report = reports.progress_report(request.user, scope, year, narrative)
+    if request.method == "POST":
+        fmt = request.POST.get("format", "pdf")
+        stem = f"progress-{scope.country_id.lower()}-{year}"
+        if fmt == "xlsx":
+            content = reports.report_xlsx(report)
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        else:
+            fmt, content, content_type = "pdf", reports.report_pdf(report), "application/pdf"
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
+        return response
+    context = {
+        "report": report,
+        "rows": reports.table_rows(report),
+        "narrative": [(key, _(label)) for key, label in reports.NARRATIVE],
+        "year": year,
+        "scope_query": urlencode(_scope_query(scope)),
+    }
+    return render(request, "indicators/progress_report.html", context)

@@ -54,6 +54,14 @@ def values_for(user: User, indicator: Indicator, *, country_id: str) -> QuerySet
     )
 
 
+def in_scope(qs: QuerySet[IndicatorValue], scope: Scope) -> QuerySet[IndicatorValue]:
+    """The values of exactly this scope (not of the areas, projects or partners within it)."""
+    for name in ("area", "project", "organisation"):
+        value = getattr(scope, f"{name}_id")
+        qs = qs.filter(**({f"{name}__isnull": True} if value is None else {f"{name}_id": value}))
+    return qs
+
+
 def history_of(value: IndicatorValue) -> list[IndicatorValue]:
     """Every version of a figure, the first first (corrections name what they supersede)."""
     versions = [value]

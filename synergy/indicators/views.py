@@ -30,6 +30,9 @@ from synergy.indicators.models import Dimension, Indicator, IndicatorValue, Sour
 from synergy.indicators.periods import PeriodError, ReportingPeriod, parse_period, periods_in
 
 PAGE_SIZE = 25
+VALUES_PAGE_SIZE = 50
+# Sub-totals are checked over at most this many values of the page's scope and periods.
+MISMATCH_SCAN = 5000
 PERIOD_KINDS = ("year", "half-year", "quarter", "month")
 
 
@@ -119,7 +122,14 @@ def indicator_detail(request: AuthedRequest, code: str) -> HttpResponse:
     by = request.GET.get("by", "")
     by = by if by in indicator.dimensions else ""
     rows = selectors.series(request.user, indicator, scope, periods, by=by)
-    values = list(selectors.values_for(request.user, indicator, country_id=scope.country_id))
+    # The values of this scope in the periods shown: a country can hold many thousands.
+    shown_values = selectors.in_scope(
+        selectors.values_for(request.user, indicator, country_id=scope.country_id), scope
+    ).filter(
+        period_start__gte=periods[0].start,
+        period_end__lte=periods[-1].end,
+    )
+    values_page = Paginator(shown_values, VALUES_PAGE_SIZE).get_page(request.GET.get("page"))
     dimension = Dimension.objects.filter(code=by).first() if by else None
     context = {
         "indicator": indicator,
@@ -132,8 +142,8 @@ def indicator_detail(request: AuthedRequest, code: str) -> HttpResponse:
         "dimension": dimension,
         "dimension_items": dimension.item_labels() if dimension else {},
         "dimensions": Dimension.objects.filter(code__in=indicator.dimensions, is_area=False),
-        "values": values,
-        "mismatches": selectors.subtotal_mismatches(values),
+        "values": values_page,
+        "mismatches": selectors.subtotal_mismatches(list(shown_values[:MISMATCH_SCAN])),
         "chart": _chart(indicator, rows),
         "may_enter": access.may_enter(
             request.user,

@@ -69,6 +69,49 @@ class IndicatorPagesTests(IndicatorsCase):
         )
 
 
+class ValuesTableTests(IndicatorsCase):
+    def test_the_table_lists_the_values_of_the_scope_shown_page_by_page(self) -> None:
+        from decimal import Decimal
+
+        from synergy.indicators import services
+        from synergy.indicators.views import VALUES_PAGE_SIZE
+
+        for month in range(1, 13):
+            for scope in (self.national(), self.of_partner(self.partner_a.pk)):
+                services.value_enter(
+                    actor=self.nina,
+                    figure=services.Figure(
+                        self.schools, "actual", f"2026-{month:02d}", scope, {}, Decimal(month)
+                    ),
+                )
+        for month in range(1, 13):  # and 36 national targets: a second page of 50
+            for dis in ({}, {"sex": "F"}, {"sex": "M"}):
+                services.value_enter(
+                    actor=self.nina,
+                    figure=services.Figure(
+                        self.schools,
+                        "target",
+                        f"2026-{month:02d}",
+                        self.national(),
+                        dis,
+                        Decimal(9),
+                    ),
+                )
+        self.client.force_login(self.nina)
+        url = reverse("indicators-detail", args=["np-bridge-schools"])
+        national = self.client.get(url, {"country": "NP", "from": "2026", "to": "2026"})
+        listed = national.context["values"]
+        self.assertEqual(
+            (listed.paginator.count, listed.paginator.num_pages), (48, 48 // VALUES_PAGE_SIZE + 1)
+        )
+        self.assertTrue(all(v.organisation_id is None for v in listed.object_list))
+        partner = self.client.get(
+            url,
+            {"country": "NP", "organisation": str(self.partner_a.pk), "from": "2026", "to": "2026"},
+        )
+        self.assertEqual(partner.context["values"].paginator.count, 12)
+
+
 class GridTests(IndicatorsCase):
     def url(self) -> str:
         query = (

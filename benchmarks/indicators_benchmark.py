@@ -1,0 +1,184 @@
+"""Indicators benchmark on PostgreSQL, on the CLMS benchmark's database (1,000,000 children:
+run ``monitoring_benchmark.py`` first, at least its generation step).
+
+    DEBUG=1 .venv/bin/python benchmarks/indicators_benchmark.py [--values 100000] [--runs 30]
+
+Adds (idempotent): the demo indicators, a national indicator entered by the partners with
+``--values`` values (480 organisations x months x breakdowns, written with bulk_create), then
+measures with the test client as the national coordinator, first request (cold) and then
+``--runs`` more (warm), with the number of queries:
+1. the indicator page of children withdrawn, by sex, three years by half-year (computed from
+   the outcomes of a million children);
+2. the indicator page of the entered indicator (its values table and sub-totals);
+3. the home dashboard;
+4. the country's progress report as PDF.
+Targets (issue 11): a country page under 300 ms p95; the report PDF under 10 s.
+Figures of the runs are in RESULTS at the end of this file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from monitoring_benchmark import DEFAULT_DB, base_data, setup  # noqa: E402
+
+
+def fixtures(values: int) -> dict[str, Any]:
+    from decimal import Decimal
+    from itertools import islice
+
+    from synergy.core.models import Membership, Organisation, Role, User
+    from synergy.indicators import demo, services
+    from synergy.indicators.computed import Scope, cell_key
+    from synergy.indicators.models import Indicator, IndicatorValue
+    from synergy.indicators.periods import periods_in
+
+    base = base_data()
+    coordinator = (
+        base["users"]["coordinator"]
+        if "users" in base
+        else User.objects.get(username="bench_coord")
+    )
+    admin = User.objects.filter(username="bench_admin").first()
+    if admin is None:
+        admin = User.objects.create_user(username="bench_admin", password="bench-password-87")
+        Membership.objects.create(
+            user=admin,
+            organisation=coordinator.memberships.first().organisation,
+            role=Role.SYSTEM_ADMIN,
+        )
+    services.ensure_builtin_dimensions()
+    for code, name, source, measure, formula, dims, refs, value_type in demo.INDICATORS:
+        if not Indicator.objects.filter(code=code).exists():
+            services.indicator_create(
+                actor=admin,
+                code=code,
+                name=name,
+                source=source,
+                measure=measure,
+                formula=formula,
+                dimensions=dims,
+                references=refs,
+                value_type=value_type,
+            )
+    entered = Indicator.objects.filter(code="bench-entered").first()
+    if entered is None:
+        entered = services.indicator_create(
+            actor=admin, code="bench-entered", name="Children in bridge classes", dimensions=["sex"]
+        )
+    have = IndicatorValue.objects.filter(indicator=entered).count()
+    if have < values:
+        orgs = list(Organisation.objects.filter(name__startswith="Bench Org ").order_by("pk"))
+        months = [p for year in (2024, 2025, 2026) for p in periods_in(year, "month")]
+
+        def generated() -> Any:
+            for org in orgs:
+                scope = Scope("NP", organisation_id=org.pk)
+                for period in months:
+                    for kind in ("target", "actual"):
+                        for dis in ({}, {"sex": "F"}, {"sex": "M"}):
+                            yield IndicatorValue(
+                                indicator=entered,
+                                kind=kind,
+                                period=period.code,
+                                period_start=period.start,
+                                period_end=period.end,
+                                country_id="NP",
+                                organisation=org,
+                                disaggregation=dis,
+                                cell=cell_key(scope, dis),
+                                value=Decimal(period.start.month + 10 * (kind == "target")),
+                                status="approved",
+                            )
+
+        rows = list(islice(generated(), values))
+        IndicatorValue.objects.filter(indicator=entered).delete()
+        IndicatorValue.objects.bulk_create(rows, batch_size=5000)
+        print(f"{len(rows):,} values of bench-entered written")
+    return {"coordinator": coordinator}
+
+
+def measure(label: str, runs: int, request: Callable[[], Any]) -> None:
+    from django.db import connection, reset_queries
+
+    reset_queries()
+    start = time.perf_counter()
+    request()
+    cold = (time.perf_counter() - start) * 1000
+    queries = len(connection.queries)
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        request()
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    p95 = times[max(0, int(len(times) * 0.95) - 1)]
+    print(
+        f"  {label:<58} cold {cold:7.0f} ms  p50 {statistics.median(times):7.0f} ms  "
+        f"p95 {p95:7.0f} ms  {queries} queries"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database", default=DEFAULT_DB)
+    parser.add_argument("--values", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=30)
+    args = parser.parse_args()
+    setup(args.database)
+    from django.conf import settings
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    settings.DEBUG = True  # the query log, for the counts
+    users = fixtures(args.values)
+    client = Client()
+    client.force_login(users["coordinator"])
+
+    def get(url: str) -> Callable[[], Any]:
+        def run() -> Any:
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+            return response
+
+        return run
+
+    print("Pages and reports (coordinator of the country with a million children):")
+    measure(
+        "withdrawn by sex, 2024-2026 by half-year",
+        args.runs,
+        get("/indicators/clms-withdrawn/?country=NP&from=2024&to=2026&by=sex"),
+    )
+    measure(
+        f"entered indicator ({args.values:,} values), 2026 by month",
+        args.runs,
+        get("/indicators/bench-entered/?country=NP&from=2026&to=2026&every=month"),
+    )
+    measure("home dashboard", args.runs, get("/"))
+
+    def report() -> Any:
+        response = client.post("/indicators/reports/?country=NP&year=2026", {"format": "pdf"})
+        assert response.status_code == 200
+        return response
+
+    measure("country progress report, PDF", max(3, args.runs // 10), report)
+
+
+if __name__ == "__main__":
+    main()
+
+
+RESULTS = """
+(see the note of issue 11 for the figures of the first run)
+"""

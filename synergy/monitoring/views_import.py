@@ -67,7 +67,12 @@ def import_upload(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "monitoring/import/upload.html",
-        {"organisations": organisations, "error": error, "section": "import"},
+        {
+            "organisations": organisations,
+            "error": error,
+            "section": "import",
+            "jobs": importing.jobs_of(request.user),
+        },
     )
 
 

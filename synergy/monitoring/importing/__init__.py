@@ -58,6 +58,7 @@ from synergy.monitoring.importing.jobs import (
     job_get,
     job_progress,
     job_save,
+    jobs_of,
     jobs_purge,
 )
 from synergy.monitoring.importing.mapping import (
@@ -126,6 +127,7 @@ __all__ = [
     "job_get",
     "job_save",
     "job_progress",
+    "jobs_of",
     "jobs_purge",
     "parse_mapping",
     "plan_import",

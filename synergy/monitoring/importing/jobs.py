@@ -36,6 +36,15 @@ def job_save(job: ImportJob) -> None:
     job.save()
 
 
+def jobs_of(user: User, *, limit: int = 20) -> list[ImportJob]:
+    """The user's own recent imports, newest first (nobody sees another's)."""
+    return list(
+        ImportJob.objects.filter(owner=user)
+        .select_related("organisation")
+        .order_by("-created_at")[:limit]
+    )
+
+
 def job_get(job_id: object) -> ImportJob | None:
     try:
         return ImportJob.objects.get(pk=uuid.UUID(str(job_id)))

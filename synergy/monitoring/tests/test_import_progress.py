@@ -57,3 +57,22 @@ class ImportProgressTests(f.MonitoringTestCase):
     def test_an_unknown_or_malformed_job_id_is_no_job(self) -> None:
         self.assertIsNone(importing.job_get("not-a-uuid"))
         self.assertIsNone(importing.job_get("00000000-0000-0000-0000-000000000000"))
+
+
+class ImportListTests(f.MonitoringTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        f.use_temporary_media(self)
+
+    def test_the_upload_page_lists_the_users_own_imports_only(self) -> None:
+        mine = importing.job_create(
+            actor=self.alice, organisation=self.partner_a, filename="mine.csv", data=CSV
+        )
+        importing.job_create(
+            actor=self.carol, organisation=self.partner_a, filename="carols.csv", data=CSV
+        )
+        self.client.force_login(self.alice)
+        page = self.client.get(reverse("monitoring-import-upload"))
+        self.assertEqual([j.pk for j in page.context["jobs"]], [mine.pk])
+        self.assertContains(page, "mine.csv")
+        self.assertNotContains(page, "carols.csv")

@@ -57,3 +57,23 @@ class ComputedTests(IndicatorsCase):
         self.assertIsNone(
             compute(self.target_withdraw, H1, self.national(), {"age_group": "5-11"}).value
         )
+
+    def test_a_pages_one_query_count_equals_the_figure_by_figure_count(self) -> None:
+        from synergy.indicators.computed import clms_by_month_and_sex
+        from synergy.indicators.periods import periods_in
+
+        periods = periods_in(2025, "quarter")
+        for scope in (self.national(), self.of_partner(self.partner_a.pk)):
+            monthly = clms_by_month_and_sex(self.withdrawn, periods, scope)
+            assert monthly is not None
+            for period in periods:
+                for sex in ("F", "M"):
+                    quick = sum(
+                        n
+                        for (m, s), n in monthly.items()
+                        if s == sex and period.start <= m <= period.end
+                    )
+                    self.assertEqual(
+                        quick, compute(self.withdrawn, period, scope, {"sex": sex}).value
+                    )
+        self.assertIsNone(clms_by_month_and_sex(self.withdrawn, periods, Scope("NP", area_id=1)))

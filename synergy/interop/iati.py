@@ -189,6 +189,7 @@ def _activity(project: Project, generated: dt.datetime) -> etree._Element | None
     _narrative(tag, "Target 8.7: forced labour, modern slavery, human trafficking, child labour")
     _budget(activity, project)
     _results(activity, project)
+    _indicator_results(activity, project)
     return activity
 
 
@@ -266,6 +267,72 @@ def _results(activity: etree._Element, project: Project) -> None:
                     continue
                 element = etree.SubElement(period, name, {"value": str(value)})
                 etree.SubElement(element, "dimension", {"name": "sex", "value": sex})
+
+
+def _dimensions(parent: etree._Element, disaggregation: dict[str, str]) -> None:
+    for name, value in sorted(disaggregation.items()):
+        etree.SubElement(parent, "dimension", {"name": name, "value": value})
+
+
+def _indicator_results(activity: etree._Element, project: Project) -> None:
+    """The approved values of the indicators tracked for this project: one result a
+    indicator, its baselines and, per reporting period, its targets and actuals, each with
+    its breakdown as IATI dimensions."""
+    from synergy.indicators.models import IndicatorValue, ValueStatus
+
+    values = (
+        IndicatorValue.objects.filter(project=project, current=True, status=ValueStatus.APPROVED)
+        .select_related("indicator")
+        .order_by("indicator__code", "period_start", "period_end", "kind", "cell")
+    )
+    by_indicator: dict[str, list[IndicatorValue]] = defaultdict(list)
+    for value in values:
+        by_indicator[value.indicator.code].append(value)
+    for rows in by_indicator.values():
+        indicator = rows[0].indicator
+        percentage = indicator.value_type == "percentage"
+        result = etree.SubElement(
+            activity, "result", {"type": "1", "aggregation-status": "0" if percentage else "1"}
+        )
+        _narrative(etree.SubElement(result, "title"), indicator.name)
+        element = etree.SubElement(
+            result,
+            "indicator",
+            {
+                "measure": "2" if percentage else "1",
+                "ascending": "1" if indicator.direction == "up" else "0",
+            },
+        )
+        _narrative(etree.SubElement(element, "title"), indicator.name)
+        for row in rows:
+            if row.kind == "baseline":
+                baseline = etree.SubElement(
+                    element,
+                    "baseline",
+                    {
+                        "year": str(row.period_start.year),
+                        "iso-date": _iso(row.period_start),
+                        "value": _decimal(row.value),
+                    },
+                )
+                _dimensions(baseline, row.disaggregation)
+        periods: dict[tuple[dt.date, dt.date], list[IndicatorValue]] = defaultdict(list)
+        for row in rows:
+            if row.kind != "baseline":
+                periods[(row.period_start, row.period_end)].append(row)
+        for (start, end), in_period in periods.items():
+            period = etree.SubElement(element, "period")
+            etree.SubElement(period, "period-start", {"iso-date": _iso(start)})
+            etree.SubElement(period, "period-end", {"iso-date": _iso(end)})
+            for kind in ("target", "actual"):
+                for row in in_period:
+                    if row.kind == kind:
+                        figure = etree.SubElement(period, kind, {"value": _decimal(row.value)})
+                        _dimensions(figure, row.disaggregation)
+
+
+def _decimal(value: Decimal) -> str:
+    return f"{value.normalize():f}"
 
 
 def projects_for_export(projects: QuerySet[Project]) -> QuerySet[Project]:

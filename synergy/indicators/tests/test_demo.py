@@ -15,6 +15,26 @@ from synergy.indicators.selectors import overdue_actions
 
 
 class DemoTests(TestCase):
+    def setUp(self) -> None:
+        from synergy.monitoring.tests.factories import use_temporary_media
+
+        use_temporary_media(self)  # the demo survey's data file
+
+    def test_the_demo_survey_gives_the_871_figure_with_its_interval(self) -> None:
+        from django.utils import timezone
+
+        from synergy.indicators.computed import Scope, compute
+        from synergy.indicators.models import Indicator
+        from synergy.indicators.periods import parse_period
+
+        call_command("demo", stdout=io.StringIO())
+        last_year = parse_period(str(timezone.localdate().year - 1))
+        figure = compute(Indicator.objects.get(code="sdg-871"), last_year, Scope("NP"))
+        assert figure.value is not None and figure.ci_low is not None and figure.ci_high is not None
+        self.assertTrue(0 < figure.ci_low < figure.value < figure.ci_high < 100, figure)
+        girls = compute(Indicator.objects.get(code="sdg-871"), last_year, Scope("NP"), {"sex": "F"})
+        self.assertIsNotNone(girls.value)
+
     def test_the_demo_loads_once_and_every_page_renders(self) -> None:
         call_command("demo", stdout=io.StringIO())
         counts = (Roadmap.objects.count(), Action.objects.count(), IndicatorValue.objects.count())

@@ -8,6 +8,7 @@ correction is a new row with its reason, which takes the old one's place when it
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -29,6 +30,8 @@ from synergy.indicators.models import (
     Dimension,
     Indicator,
     IndicatorValue,
+    Priority,
+    Roadmap,
     Source,
     ValueKind,
     ValueStatus,
@@ -388,4 +391,31 @@ def action_follow_up(
         obj=action,
         detail={"status": status, "note": bool(note.strip())},
     )
+    return action
+
+
+@transaction.atomic
+def action_create(
+    *,
+    actor: User,
+    roadmap: Roadmap,
+    title: str,
+    due_on: date | None = None,
+    priority: Priority | None = None,
+    responsible: list[Organisation] | tuple[Organisation, ...] = (),
+    indicators: list[Indicator] | tuple[Indicator, ...] = (),
+) -> Action:
+    """A next step on a country's roadmap (its coordinators add them)."""
+    if not access.may_edit_roadmap(actor, roadmap):
+        raise PermissionDenied("Only the country's coordinators add actions to its roadmap")
+    if priority is not None and priority.roadmap_id != roadmap.pk:
+        raise ValidationError({"priority": [_("This priority is not one of this roadmap's.")]})
+    action = Action(
+        roadmap=roadmap, title=title.strip(), due_on=due_on, priority=priority, created_by=actor
+    )
+    action.full_clean()
+    action.save()
+    action.responsible.set(responsible)
+    action.indicators.set(indicators)
+    audit_record(actor=actor, action="create", obj=action, detail={"country": roadmap.country_id})
     return action

@@ -9,6 +9,11 @@ urlpatterns = [
     path("roadmaps/", views_roadmaps.roadmap_list, name="indicators-roadmaps"),
     path("roadmaps/<str:country_id>/", views_roadmaps.roadmap_detail, name="indicators-roadmap"),
     path(
+        "roadmaps/<str:country_id>/actions/",
+        views_roadmaps.action_add,
+        name="indicators-action-add",
+    ),
+    path(
         "actions/<int:action_id>/follow-up/",
         views_roadmaps.action_follow_up,
         name="indicators-action-follow-up",

@@ -3,18 +3,23 @@ actions (overdue ones stand out), and an action's follow-up."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from synergy.core.http import AuthedRequest
+from synergy.core.models import Organisation
 from synergy.indicators import access, selectors, services
-from synergy.indicators.models import Action, ActionStatus, Priority, WorkArea
+from synergy.indicators.models import Action, ActionStatus, Priority, Roadmap, WorkArea
 
 
 @login_required
@@ -55,6 +60,9 @@ def roadmap_detail(request: AuthedRequest, country_id: str) -> HttpResponse:
         ],
         "statuses": ActionStatus.choices,
         "overdue_count": sum(a.is_overdue(today) for a in actions),
+        "action_form": ActionForm(roadmap=roadmap)
+        if access.may_edit_roadmap(request.user, roadmap)
+        else None,
     }
     return render(request, "indicators/roadmap_detail.html", context)
 
@@ -79,3 +87,54 @@ def action_follow_up(request: AuthedRequest, action_id: int) -> HttpResponse:
     else:
         messages.success(request, _("The action is updated."))
     return redirect(f"{action.roadmap.get_url()}#action-{action.pk}")
+
+
+class ActionForm(forms.Form):
+    title = forms.CharField(label=_lazy("Action"), max_length=300)
+    due_on = forms.DateField(
+        label=_lazy("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    priority = forms.ModelChoiceField(
+        label=_lazy("Priority"), queryset=Priority.objects.none(), required=False
+    )
+    responsible = forms.ModelMultipleChoiceField(
+        label=_lazy("Responsible organisations"),
+        queryset=Organisation.objects.none(),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, roadmap: Roadmap, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        priority = self.fields["priority"]
+        responsible = self.fields["responsible"]
+        assert isinstance(priority, forms.ModelChoiceField)
+        assert isinstance(responsible, forms.ModelMultipleChoiceField)
+        priority.queryset = roadmap.priorities.all()
+        responsible.queryset = Organisation.objects.filter(country_id=roadmap.country_id).order_by(
+            "name"
+        )
+
+
+@login_required
+@require_POST
+def action_add(request: AuthedRequest, country_id: str) -> HttpResponse:
+    roadmap = access.access_roadmap(request.user, country_id)
+    if not access.may_edit_roadmap(request.user, roadmap):
+        raise PermissionDenied(_("Only the country's coordinators add actions."))
+    form = ActionForm(request.POST, roadmap=roadmap)
+    if form.is_valid():
+        data = form.cleaned_data
+        action = services.action_create(
+            actor=request.user,
+            roadmap=roadmap,
+            title=data["title"],
+            due_on=data["due_on"],
+            priority=data["priority"],
+            responsible=list(data["responsible"]),
+        )
+        messages.success(request, _("The action is added."))
+        return redirect(f"{roadmap.get_url()}#action-{action.pk}")
+    messages.error(
+        request, " ".join(f"{k}: {' '.join(str(m) for m in v)}" for k, v in form.errors.items())
+    )
+    return redirect(roadmap.get_url())

@@ -180,3 +180,29 @@ class RoadmapPagesTests(IndicatorsCase):
         self.assertTrue(
             AuditEvent.objects.filter(action="update", object_type="indicators.action").exists()
         )
+
+
+class ActionAddTests(IndicatorsCase):
+    def test_the_coordinator_adds_a_next_step_and_a_partner_may_not(self) -> None:
+        roadmap = Roadmap.objects.create(country=self.country)
+        url = reverse("indicators-action-add", args=["NP"])
+        body = {
+            "title": "Train district inspectors",
+            "due_on": "2027-03-31",
+            "responsible": [self.partner_a.pk],
+        }
+        self.client.force_login(self.alice)
+        self.assertEqual(self.client.post(url, body).status_code, 403)
+        self.assertFalse(roadmap.actions.exists())
+        self.client.force_login(self.nina)
+        page = self.client.get(reverse("indicators-roadmap", args=["NP"]))
+        self.assertContains(page, "Add a next step")
+        self.client.post(url, body)
+        action = roadmap.actions.get()
+        self.assertEqual(
+            (action.title, str(action.due_on), list(action.responsible.all())),
+            ("Train district inspectors", "2027-03-31", [self.partner_a]),
+        )
+        self.assertTrue(
+            AuditEvent.objects.filter(action="create", object_type="indicators.action").exists()
+        )

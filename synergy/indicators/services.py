@@ -72,7 +72,7 @@ def ensure_builtin_dimensions() -> None:
 
 
 # Words of the indicators' addresses (/indicators/roadmaps/...), never an indicator's code.
-RESERVED_CODES = {"roadmaps", "values", "actions", "reports"}
+RESERVED_CODES = {"roadmaps", "values", "actions", "reports", "dashboard"}
 
 
 def _check_indicator(indicator: Indicator) -> None:

@@ -19,6 +19,7 @@ urlpatterns = [
         name="indicators-action-follow-up",
     ),
     path("reports/", views.progress_report, name="indicators-report"),
+    path("dashboard/", views.country_dashboard, name="indicators-dashboard"),
     path("values/<int:value_id>/", views.value_detail, name="indicators-value"),
     path("<slug:code>/", views.indicator_detail, name="indicators-detail"),
     path("<slug:code>/enter/", views.value_grid, name="indicators-enter"),

@@ -435,3 +435,18 @@ def progress_report(request: AuthedRequest) -> HttpResponse:
         "scope_query": urlencode(_scope_query(scope)),
     }
     return render(request, "indicators/progress_report.html", context)
+
+
+@login_required
+def country_dashboard(request: AuthedRequest) -> HttpResponse:
+    from synergy.indicators.dashboard_country import country_dashboard as build
+
+    country = home_country(request)
+    board = build(request.user, country)
+    context = {
+        "board": board,
+        "country": Country.objects.get(pk=country),
+        "countries": Country.objects.filter(roadmap__isnull=False).order_by("name"),
+        "chart": board.chart,
+    }
+    return render(request, "indicators/country_dashboard.html", context)

@@ -57,6 +57,7 @@ class DemoTests(TestCase):
             reverse("indicators-detail", args=["clms-withdrawn"]) + "?by=sex",
             reverse("indicators-detail", args=["np-cl-free-municipalities"]),
             reverse("indicators-roadmaps"),
+            reverse("indicators-dashboard"),
             reverse("indicators-roadmap", args=["NP"]),
         ):
             with self.subTest(url):

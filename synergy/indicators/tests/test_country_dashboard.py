@@ -1,0 +1,59 @@
+"""The country dashboard: withdrawn against the targets by half-year, the roadmap's overdue
+actions, and the same small-cell suppression as every other aggregate."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import timedelta
+from typing import Any
+
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from synergy.core.models import User
+from synergy.indicators.models import Action, Roadmap
+from synergy.indicators.tests.personas import IndicatorsCase
+
+
+@override_settings(SMALL_CELL_MIN=5)
+class CountryDashboardTests(IndicatorsCase):
+    def setUp(self) -> None:
+        super().setUp()
+        roadmap = Roadmap.objects.create(country=self.country)
+        Action.objects.create(
+            roadmap=roadmap,
+            title="Provincial committees",
+            due_on=timezone.localdate() - timedelta(days=2),
+        )
+        Action.objects.create(roadmap=roadmap, title="Work plan", status="done")
+
+    def chart(self, user: User) -> dict[str, Any]:
+        self.client.force_login(user)
+        page = self.client.get(reverse("indicators-dashboard"), {"country": "NP"})
+        self.assertEqual(page.status_code, 200)
+        island = re.search(
+            r'<script id="progress-data" type="application/json">(.*?)</script>',
+            page.content.decode(),
+            re.S,
+        )
+        assert island is not None
+        self.page = page
+        return json.loads(island.group(1))
+
+    def test_the_coordinator_sees_progress_against_the_target_and_the_roadmap(self) -> None:
+        data = self.chart(self.nina)
+        at = data["labels"].index("2025-S1")
+        achieved, target = data["series"][0], data["series"][1]
+        self.assertEqual((achieved["values"][at], target["values"][at]), (3.0, 3.0))
+        board = self.page.context["board"]
+        self.assertEqual((board.actions_done, board.actions_total), (1, 2))
+        self.assertEqual([a.title for a in board.overdue], ["Provincial committees"])
+
+    def test_an_analyst_sees_small_counts_suppressed_on_the_dashboard_too(self) -> None:
+        data = self.chart(self.ana)
+        at = data["labels"].index("2025-S1")
+        self.assertIsNone(data["series"][0]["values"][at])
+        # Targets are no count of children: never suppressed.
+        self.assertEqual(data["series"][1]["values"][at], 3.0)

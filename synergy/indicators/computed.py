@@ -12,7 +12,6 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
-from synergy.core.models import AdminArea
 from synergy.indicators.formula import evaluate, formula_codes
 from synergy.indicators.models import Indicator, IndicatorValue, Measure, Source, ValueKind
 from synergy.indicators.periods import ReportingPeriod
@@ -20,6 +19,7 @@ from synergy.monitoring.indicators.periods import Scope as ClmsScope
 from synergy.monitoring.indicators.targets import counted_outcomes, with_age_group
 from synergy.monitoring.models import Outcome
 from synergy.partners.models import ProjectTarget
+from synergy.partners.selectors import country_areas, descendant_ids
 
 # Outcome.kind of each CLMS measure, and ProjectTarget.kind of each target measure.
 OUTCOME_KIND = {Measure.WITHDRAWN.value: "withdrawn", Measure.PREVENTED.value: "prevented"}
@@ -57,17 +57,6 @@ class Computed:
     ci_high: Decimal | None = None
 
 
-def area_ids(area_id: int) -> list[int]:
-    """The area and every area under it."""
-    found, frontier = [area_id], [area_id]
-    while frontier:
-        frontier = list(
-            AdminArea.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
-        )
-        found += frontier
-    return found
-
-
 def outcomes_behind(
     indicator: Indicator, period: ReportingPeriod, scope: Scope, disaggregation: dict[str, str]
 ) -> QuerySet[Outcome]:
@@ -79,7 +68,8 @@ def outcomes_behind(
         ClmsScope(scope.country_id, scope.organisation_id, scope.project_id)
     ).filter(kind=kind, achieved_on__gte=period.start, achieved_on__lte=period.end)
     if scope.area_id:
-        qs = qs.filter(child__area_id__in=area_ids(scope.area_id))
+        areas = descendant_ids(country_areas(scope.country_id), scope.area_id)
+        qs = qs.filter(child__area_id__in=areas)
     if "sex" in disaggregation:
         qs = qs.filter(sex=disaggregation["sex"])
     if "age_group" in disaggregation:

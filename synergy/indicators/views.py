@@ -25,7 +25,7 @@ from synergy.core import roles
 from synergy.core.http import AuthedRequest
 from synergy.core.models import Country, Organisation
 from synergy.indicators import access, selectors, services
-from synergy.indicators.computed import Scope, outcomes_behind
+from synergy.indicators.computed import Scope, cell_key, outcomes_behind
 from synergy.indicators.models import Dimension, Indicator, IndicatorValue, Source, ValueKind
 from synergy.indicators.periods import PeriodError, ReportingPeriod, parse_period, periods_in
 
@@ -234,8 +234,6 @@ def value_grid(request: AuthedRequest, code: str) -> HttpResponse:
             indicator=indicator, kind=kind, current=True, period__in=[p.code for p in periods]
         )
     }
-    from synergy.indicators.computed import cell_key
-
     cells = [
         (
             row,

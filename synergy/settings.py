@@ -169,6 +169,7 @@ INSTALLED_APPS = [
     "synergy.monitoring",
     "synergy.knowledge",
     "synergy.indicators",
+    "synergy.cooperation",
     "synergy.api",
 ]
 

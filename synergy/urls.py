@@ -13,6 +13,7 @@ urlpatterns = [
     path("knowledge/", include("synergy.knowledge.urls")),
     path("interop/", include("synergy.interop.urls")),
     path("indicators/", include("synergy.indicators.urls")),
+    path("cooperation/", include("synergy.cooperation.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

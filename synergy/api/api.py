@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 
 from synergy.api.auth import token_or_session
 from synergy.api.errors import declare_errors
+from synergy.cooperation.api import router as cooperation_router
 from synergy.core.api import router as core_router
 from synergy.indicators.api import router as indicators_router
 from synergy.knowledge.api import router as knowledge_router
@@ -46,4 +47,5 @@ api.add_router("/knowledge", knowledge_router)
 api.add_router("/monitoring", monitoring_router)
 api.add_router("/surveys", surveys_router)
 api.add_router("/indicators", indicators_router)
+api.add_router("/cooperation", cooperation_router)
 declare_errors(api)

@@ -34,6 +34,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "name": "indicators",
         },
         {"label": _("Knowledge"), "url": reverse("knowledge-practice-list"), "name": "knowledge"},
+        {
+            "label": _("Cooperation"),
+            "url": reverse("cooperation-needs"),
+            "name": "cooperation-",
+        },
         {"label": _("Surveys"), "url": reverse("surveys-list"), "name": "surveys"},
         {"label": _("Data exchange"), "url": reverse("interop-home"), "name": "interop"},
     ]

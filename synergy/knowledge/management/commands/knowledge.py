@@ -28,12 +28,18 @@ class Command(BaseCommand):
             help="Username recorded as the author (a knowledge editor or system administrator); "
             "default: the first superuser",
         )
+        importer.add_argument(
+            "--publish",
+            action="store_true",
+            help="Also publish the practices it creates (submitted, reviewed and published by "
+            "the importing user, each step in the audit trail)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["subcommand"] == "import":
-            self._import(options["path"], options["author"])
+            self._import(options["path"], options["author"], publish=options["publish"])
 
-    def _import(self, path: Path, username: str) -> None:
+    def _import(self, path: Path, username: str, *, publish: bool = False) -> None:
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
         if username:
@@ -48,13 +54,14 @@ class Command(BaseCommand):
             if author is None:
                 raise CommandError("No superuser to record as author: pass --author USERNAME")
         try:
-            result = services.practices_import(actor=author, path=path)
+            result = services.practices_import_and_publish(actor=author, path=path, publish=publish)
         except ImportRowError as exc:
             raise CommandError("\n".join(f"case {n}: {f}: {m}" for n, f, m in exc.errors)) from None
         except PermissionError as exc:
             raise CommandError(str(exc)) from None
+        state = "published" if publish else "drafts"
         self.stdout.write(
-            f"{result.publication}: {len(result.created)} practice(s) created as drafts, "
+            f"{result.publication}: {len(result.created)} practice(s) created as {state}, "
             f"{result.unchanged} already imported."
         )
         for practice in result.created:

@@ -198,6 +198,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "free zone",
         "zone sans travail des enfants",
         "zone exempte de travail des enfants",
+        "zone libre de travail des enfants",
+        "zone libre",
         "zona libre de trabajo infantil",
         "zona libre",
         "zona livre de trabalho infantil",

@@ -55,7 +55,7 @@ def _snapshot(profile: CountryProfile, measures: Mapping[str, int | None]) -> di
     out: dict[str, Any] = {}
     for name in PROFILE_FIELDS:
         value = getattr(profile, name)
-        out[name] = None if value is None else str(value)
+        out[name] = None if value in (None, "") else str(value)
     out["measures"] = {kind: measures[kind] for kind in sorted(measures)}
     return out
 
@@ -365,13 +365,10 @@ def exchange_step(
     if not access.may_move_exchange(actor, exchange):
         raise PermissionDenied("Only the coordinators of the two countries move an exchange")
     if to_status not in NEXT.get(exchange.status, ()):
+        # A message rather than a field error: the code "conflict" (409) must survive.
         raise ValidationError(
-            {
-                "to_status": [
-                    _("An exchange that is %(now)s cannot become %(next)s.")
-                    % {"now": exchange.get_status_display(), "next": to_status}
-                ]
-            },
+            _("An exchange that is %(now)s cannot become %(next)s.")
+            % {"now": exchange.get_status_display(), "next": to_status},
             code="conflict",
         )
     note = note.strip()

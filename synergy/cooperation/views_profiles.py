@@ -48,7 +48,7 @@ def profile_detail(request: AuthedRequest, country_id: str) -> HttpResponse:
         "country": country,
         "profile": profile,
         "subregion": un_subregion(country),
-        "languages": [language_name(code) for code in official_languages(country.pk)],
+        "official_languages": [language_name(code) for code in official_languages(country.pk)],
         "prevalence": prevalence,
         "measures": profile.measures.all() if profile else [],
         "practices": selectors.shared_practices(country.pk)[:20],

@@ -38,7 +38,7 @@ class CrossLanguageTest(CooperationCase):
 
     def test_a_french_need_on_free_zones_finds_india(self) -> None:
         self.assertEqual(
-            self.ranked("Créer des zones libres de travail des enfants dans les villages")[0],
+            self.ranked("Créer des zones libres de travail des enfants dans nos communes")[0],
             "IN",
         )
 

@@ -226,6 +226,16 @@ def setup(database_url: str) -> None:
     django.setup()
 
 
+def filler_words(rng: random.Random) -> list[str]:
+    """About 9,000 made-up words, for the long tail of a text's vocabulary."""
+    syll = ["ka", "lo", "mi", "be", "tu", "na", "so", "ra", "vi", "te", "ku", "mo", "da", "pe"]
+    return list(
+        dict.fromkeys(
+            "".join(rng.choice(syll) for _ in range(rng.randint(2, 4))) for _ in range(9000)
+        )
+    )
+
+
 def words(rng: random.Random, lang: str, n: int, filler: list[str]) -> str:
     vocab = VOCAB[lang]
     out = []
@@ -254,12 +264,7 @@ def load(n_practices: int, n_lessons: int) -> None:
     from synergy.testing import make_user
 
     rng = random.Random(87)
-    syll = ["ka", "lo", "mi", "be", "tu", "na", "so", "ra", "vi", "te", "ku", "mo", "da", "pe"]
-    filler = list(
-        dict.fromkeys(
-            "".join(rng.choice(syll) for _ in range(rng.randint(2, 4))) for _ in range(9000)
-        )
-    )
+    filler = filler_words(rng)
     author = make_user("bench-author")
     themes = [
         Theme.objects.get_or_create(slug=f"theme-{i}", defaults={"name": f"Theme {i}"})[0]

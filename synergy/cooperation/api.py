@@ -20,17 +20,17 @@ from synergy.cooperation.models import (
     CooperationForm,
     CountryProfile,
     Exchange,
+    ExchangeOutcome,
     ExchangeStatus,
     IncomeGroup,
     InPlace,
     LegalTradition,
     Need,
     Offer,
-    OutcomeKind,
     RequestStatus,
 )
 from synergy.cooperation.profiles import official_languages, survey_prevalence, un_subregion
-from synergy.core.models import IloRegion, Organisation, User
+from synergy.core.models import Country, IloRegion, Organisation, User
 from synergy.core.pagination import Pagination
 from synergy.knowledge.models import Event, GoodPractice, Theme
 
@@ -54,6 +54,14 @@ def _theme(slug: str | None) -> Theme | None:
     if theme is None:
         raise ValidationError({"theme": [f"No theme {slug!r}"]})
     return theme
+
+
+def _country_field(code: str, field: str) -> Country:
+    """A country named in a request body: an unknown code is the field's error (422)."""
+    country = Country.objects.filter(pk=code.upper()).first()
+    if country is None:
+        raise ValidationError({field: [f"No country with the code {code!r}"]})
+    return country
 
 
 def _organisations(ids: list[int], field: str) -> list[Organisation]:
@@ -293,7 +301,7 @@ def create_need(request: HttpRequest, payload: NeedIn) -> Status:
             raise ValidationError({"action": ["No such roadmap action"]})
     need = services.need_create(
         actor=_user(request),
-        country=access.access_country(payload.country),
+        country=_country_field(payload.country, "country"),
         title=payload.title,
         description=payload.description,
         theme=_theme(payload.theme),
@@ -365,7 +373,7 @@ def create_offer(request: HttpRequest, payload: OfferIn) -> Status:
         raise ValidationError({"practices": ["No such practice"]})
     offer = services.offer_create(
         actor=_user(request),
-        country=access.access_country(payload.country),
+        country=_country_field(payload.country, "country"),
         title=payload.title,
         description=payload.description,
         theme=_theme(payload.theme),
@@ -560,7 +568,7 @@ def propose_exchange(request: HttpRequest, payload: ExchangeIn) -> Status:
     exchange = services.exchange_propose(
         actor=user,
         need=need,
-        provider=access.access_country(payload.provider),
+        provider=_country_field(payload.provider, "provider"),
         offer=offer,
         provider_organisations=_organisations(
             payload.provider_organisations, "provider_organisations"
@@ -577,7 +585,7 @@ class ExchangeStepIn(Body):
     note: Annotated[str, Field(max_length=4000)] = ""
     on: date | None = None
     events: list[Ref] = Field(default_factory=list, max_length=50)
-    outcome: OutcomeKind | None = None
+    outcome: ExchangeOutcome | None = None
 
 
 @router.post("/exchanges/{exchange_id}/steps", response=ExchangeOut)

@@ -17,7 +17,7 @@ from typing import Any
 from django.db import transaction
 
 from synergy.cooperation import services
-from synergy.cooperation.models import CountryProfile, Need, OutcomeKind
+from synergy.cooperation.models import CountryProfile, ExchangeOutcome, Need
 from synergy.core.models import Country, Organisation, User
 
 NOTE = "Demo profile: facts written from general knowledge; check them against NORMLEX."
@@ -331,7 +331,7 @@ def load_as(actor: User) -> None:
                 (
                     "followed_up",
                     "The design adapted the conditions to rural schools.",
-                    OutcomeKind.ADAPTED,
+                    ExchangeOutcome.ADAPTED,
                 ),
             ):
                 exchange.refresh_from_db()

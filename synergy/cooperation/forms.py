@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from synergy.cooperation.models import (
     CooperationForm,
     CountryProfile,
+    ExchangeOutcome,
     ExchangeStatus,
     InPlace,
-    OutcomeKind,
 )
 from synergy.core.countries import CountryChoiceField
 from synergy.core.models import Country, Organisation
@@ -147,7 +147,7 @@ class StepForm(forms.Form):
         label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     outcome = forms.ChoiceField(
-        label=_("Outcome"), choices=[("", "—"), *OutcomeKind.choices], required=False
+        label=_("Outcome"), choices=[("", "—"), *ExchangeOutcome.choices], required=False
     )
     events = forms.ModelMultipleChoiceField(
         queryset=Event.objects.order_by("-start_date"), label=_("Events"), required=False

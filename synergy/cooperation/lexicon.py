@@ -488,25 +488,30 @@ def _terms_by_first_word() -> dict[str, list[tuple[tuple[str, ...], str]]]:
     return index
 
 
+@functools.lru_cache(maxsize=200_000)
+def _candidates(token: str) -> tuple[tuple[tuple[str, ...], str], ...]:
+    """The terms that may start at ``token``: those whose first word is the token itself or
+    the token less a short ending (cached: words repeat across texts)."""
+    index = _terms_by_first_word()
+    found = [
+        entry
+        for cut in range(0, min(_ENDING, max(len(token) - 2, 0)) + 1)
+        for entry in index.get(token[: len(token) - cut], ())
+    ]
+    return tuple(sorted(found, key=lambda entry: -len(entry[0])))
+
+
 def concepts_in_tokens(words: list[str]) -> dict[str, int]:
     """How often each concept is named in a text already cut into ``tokens``."""
-    index = _terms_by_first_word()
     found: dict[str, int] = {}
     i, n = 0, len(words)
     while i < n:
-        token = words[i]
         matched = 0
-        # The term's first word is the token itself or the token less a short ending.
-        for cut in range(0, min(_ENDING, max(len(token) - 2, 0)) + 1):
-            for term, concept in index.get(token[: len(token) - cut], ()):
-                size = len(term)
-                if i + size <= n and all(
-                    _word_matches(words[i + k], term[k]) for k in range(1, size)
-                ):
-                    found[concept] = found.get(concept, 0) + 1
-                    matched = max(matched, size)
-                    break
-            if matched:
+        for term, concept in _candidates(words[i]):
+            size = len(term)
+            if i + size <= n and all(_word_matches(words[i + k], term[k]) for k in range(1, size)):
+                found[concept] = found.get(concept, 0) + 1
+                matched = size
                 break
         i += matched or 1
     return found

@@ -265,7 +265,7 @@ class ExchangeStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class OutcomeKind(models.TextChoices):
+class ExchangeOutcome(models.TextChoices):
     ADOPTED = "adopted", _("Adopted")
     ADAPTED = "adapted", _("Adapted")
     NOT_ADOPTED = "not_adopted", _("Not adopted")
@@ -303,7 +303,9 @@ class Exchange(Versioned):
     agreed_on = models.DateField(_("agreed on"), null=True, blank=True)
     carried_out_on = models.DateField(_("carried out on"), null=True, blank=True)
     followed_up_on = models.DateField(_("followed up on"), null=True, blank=True)
-    outcome = models.CharField(_("outcome"), max_length=12, choices=OutcomeKind.choices, blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=12, choices=ExchangeOutcome.choices, blank=True
+    )
     outcome_note = models.TextField(_("what came of it, and why"), blank=True)
 
     class Meta:

@@ -18,12 +18,12 @@ from synergy.cooperation.models import (
     CooperationRequest,
     CountryProfile,
     Exchange,
+    ExchangeOutcome,
     ExchangeStatus,
     ExchangeStep,
     InPlace,
     Need,
     Offer,
-    OutcomeKind,
     ProfileMeasure,
     ProfileVersion,
 )
@@ -382,7 +382,7 @@ def exchange_step(
     elif to_status == ExchangeStatus.CARRIED_OUT:
         values["carried_out_on"] = day
     elif to_status == ExchangeStatus.FOLLOWED_UP:
-        if outcome not in OutcomeKind.values:
+        if outcome not in ExchangeOutcome.values:
             raise ValidationError({"outcome": [_("Say whether the need's country adopted it.")]})
         if not note:
             raise ValidationError({"note": [_("Say what came of it, and why.")]})
@@ -395,8 +395,8 @@ def exchange_step(
         exchange=exchange, from_status=before, to_status=to_status, note=note, actor=actor
     )
     if to_status == ExchangeStatus.FOLLOWED_UP and outcome in (
-        OutcomeKind.ADOPTED,
-        OutcomeKind.ADAPTED,
+        ExchangeOutcome.ADOPTED,
+        ExchangeOutcome.ADAPTED,
     ):
         Need.objects.filter(pk=exchange.need_id).update(status="met", updated_at=timezone.now())
     audit_record(

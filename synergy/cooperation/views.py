@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from synergy.cooperation import access, matching, selectors, services
 from synergy.cooperation.forms import NeedForm, OfferForm, ProposeForm, StepForm
-from synergy.cooperation.models import ExchangeStatus, OutcomeKind, RequestStatus
+from synergy.cooperation.models import ExchangeOutcome, ExchangeStatus, RequestStatus
 from synergy.cooperation.services import NEXT
 from synergy.core import roles
 from synergy.core.http import AuthedRequest
@@ -130,9 +130,16 @@ def need_detail(request: AuthedRequest, need_id: int) -> HttpResponse:
             for m in found
         ],
         "weights": [(name, DIMENSION_LABELS[name], weights[name]) for name in matching.DIMENSIONS],
+        # What the page's script needs to recompute scores and drivers as weights move.
         "scores": {
-            m.country: {name: m.dimensions[name]["score"] for name in matching.DIMENSIONS}
-            for m in found
+            "labels": {name: str(label) for name, label in DIMENSION_LABELS.items()},
+            "countries": {
+                m.country: {
+                    "scores": {name: m.dimensions[name]["score"] for name in matching.DIMENSIONS},
+                    "known": [name for name in matching.DIMENSIONS if m.dimensions[name]["known"]],
+                }
+                for m in found
+            },
         },
         "exchanges": need.exchanges.select_related("provider").order_by("-updated_at"),
         "may_propose": may_propose and need.status == RequestStatus.OPEN,
@@ -275,7 +282,7 @@ def exchange_detail(request: AuthedRequest, exchange_id: int) -> HttpResponse:
         "steps": exchange.steps.select_related("actor"),
         "events": exchange.events.all(),
         "form": form,
-        "outcomes": OutcomeKind.choices,
+        "outcomes": ExchangeOutcome.choices,
     }
     return render(request, "cooperation/exchange_detail.html", context)
 

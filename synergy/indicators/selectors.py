@@ -204,7 +204,7 @@ def roadmaps() -> QuerySet[Roadmap]:
 def roadmap_actions(roadmap: Roadmap) -> QuerySet[Action]:
     return (
         roadmap.actions.select_related("priority")
-        .prefetch_related("responsible", "indicators", "notes")
+        .prefetch_related("responsible", "indicators", "notes", "cooperation_needs")
         .order_by("due_on", "pk")
     )
 

@@ -10,7 +10,7 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from synergy.cooperation import matching, services
-from synergy.cooperation.models import Exchange, ExchangeStatus, Need, OutcomeKind
+from synergy.cooperation.models import Exchange, ExchangeOutcome, ExchangeStatus, Need
 from synergy.cooperation.tests.personas import CooperationCase
 from synergy.core.models import AuditEvent, Country
 from synergy.knowledge.models import Event
@@ -61,12 +61,12 @@ class ExchangeTest(CooperationCase):
             self.step(exchange, ExchangeStatus.FOLLOWED_UP, note="It went well")
         self.assertIn("outcome", missing.exception.message_dict)
         with self.assertRaises(ValidationError) as why:
-            self.step(exchange, ExchangeStatus.FOLLOWED_UP, outcome=OutcomeKind.ADOPTED)
+            self.step(exchange, ExchangeStatus.FOLLOWED_UP, outcome=ExchangeOutcome.ADOPTED)
         self.assertIn("note", why.exception.message_dict)
         self.step(
             exchange,
             ExchangeStatus.FOLLOWED_UP,
-            outcome=OutcomeKind.ADOPTED,
+            outcome=ExchangeOutcome.ADOPTED,
             note="Three districts now refer children the same way.",
         )
         exchange.refresh_from_db()
@@ -95,7 +95,7 @@ class ExchangeTest(CooperationCase):
         self.step(exchange, ExchangeStatus.AGREED)
         self.step(exchange, ExchangeStatus.CARRIED_OUT)
         self.step(
-            exchange, ExchangeStatus.FOLLOWED_UP, outcome=OutcomeKind.ADOPTED, note="Adopted."
+            exchange, ExchangeStatus.FOLLOWED_UP, outcome=ExchangeOutcome.ADOPTED, note="Adopted."
         )
         after = outcomes_of_brazil()
         self.assertTrue(after["known"])
@@ -110,7 +110,7 @@ class ExchangeTest(CooperationCase):
         self.step(
             exchange,
             ExchangeStatus.FOLLOWED_UP,
-            outcome=OutcomeKind.NOT_ADOPTED,
+            outcome=ExchangeOutcome.NOT_ADOPTED,
             note="The ministry chose another design.",
         )
         brazil = {m.country: m for m in matching.rank(learner="MG", text="monitoring system")}["BR"]

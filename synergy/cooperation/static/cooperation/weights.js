@@ -8,7 +8,9 @@
     var list = document.getElementById("matches");
     var data = document.getElementById("match-scores");
     if (!form || !list || !data) return;
-    var scores = JSON.parse(data.textContent);
+    var parsed = JSON.parse(data.textContent);
+    var labels = parsed.labels;
+    var countries = parsed.countries;
     var sliders = form.querySelectorAll("input[type=range][data-dimension]");
 
     function weights() {
@@ -24,9 +26,25 @@
       if (total <= 0) return;
       var cards = Array.prototype.slice.call(list.querySelectorAll("li.match"));
       cards.forEach(function (card) {
-        var s = scores[card.dataset.country] || {};
+        var entry = countries[card.dataset.country] || { scores: {}, known: [] };
+        var s = entry.scores;
         var score = 0;
         Object.keys(w).forEach(function (k) { score += w[k] * (s[k] || 0); });
+        // The drivers: known dimensions with the largest contributions (as the server says).
+        var drivers = entry.known
+          .filter(function (k) { return w[k] * s[k] > 0; })
+          .sort(function (a, b) { return w[b] * s[b] - w[a] * s[a]; })
+          .slice(0, 3);
+        var holder = card.querySelector(".match-drivers");
+        if (holder) {
+          holder.textContent = "";
+          drivers.forEach(function (k) {
+            var badge = document.createElement("span");
+            badge.className = "badge text-bg-light border me-1";
+            badge.textContent = labels[k];
+            holder.appendChild(badge);
+          });
+        }
         card.dataset.score = String(score / total);
         card.querySelector(".match-score").textContent = (score / total).toFixed(3);
         card.querySelectorAll("[data-weight-of]").forEach(function (cell) {

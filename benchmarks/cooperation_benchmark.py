@@ -113,6 +113,7 @@ def load(n_profiles: int, n_practices: int, n_needs: int) -> None:
 def run(runs: int) -> None:
     from django.test import Client
     from django.urls import reverse
+    from django.utils import timezone
 
     from synergy.cooperation import matching
     from synergy.cooperation.models import Need
@@ -137,7 +138,10 @@ def run(runs: int) -> None:
 
     practice = GoodPractice.objects.order_by("pk").first()
     assert practice is not None
-    GoodPractice.objects.filter(pk=practice.pk).update(title=practice.title + " revised")
+    # As the knowledge services save an edit: new text, new updated_at.
+    GoodPractice.objects.filter(pk=practice.pk).update(
+        title=practice.title + " revised", updated_at=timezone.now()
+    )
     t0 = time.perf_counter()
     rank(needs[1])
     print(f"ranking after one practice changed: {(time.perf_counter() - t0) * 1000:.0f} ms")

@@ -384,6 +384,37 @@ def create_offer(request: HttpRequest, payload: OfferIn) -> Status:
     return Status(201, offer)
 
 
+@column_limits(Offer)
+class OfferPatch(Body):
+    version: Version
+    title: Annotated[str, Field(None, min_length=1)]
+    description: Annotated[str, Field(None)]
+    theme: Slug | None = None
+    form: CooperationForm | None = None
+    status: Annotated[RequestStatus, Field(None)]
+    practices: Annotated[list[Ref], Field(None, max_length=50)]
+
+
+@router.patch("/offers/{offer_id}", response=OfferOut)
+def update_offer(request: HttpRequest, offer_id: PathId, payload: OfferPatch) -> Any:
+    user = _user(request)
+    offer = access.access_offer(user, offer_id, write=True)
+    data = patch_fields(payload)
+    version = data.pop("version")
+    practices = None
+    if "practices" in data:
+        ids = data.pop("practices") or []
+        practices = list(GoodPractice.objects.filter(pk__in=ids))
+        if len(practices) != len(set(ids)):
+            raise ValidationError({"practices": ["No such practice"]})
+    if "theme" in data:
+        data["theme"] = _theme(data["theme"])
+    if "form" in data and data["form"] is None:
+        data["form"] = ""
+    services.offer_update(actor=user, offer=offer, version=version, practices=practices, **data)
+    return access.access_offer(user, offer_id)
+
+
 # --- matching -------------------------------------------------------------------------------
 
 

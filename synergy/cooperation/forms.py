@@ -13,6 +13,7 @@ from synergy.cooperation.models import (
     ExchangeOutcome,
     ExchangeStatus,
     InPlace,
+    RequestStatus,
 )
 from synergy.core.countries import CountryChoiceField
 from synergy.core.models import Country, Organisation
@@ -74,6 +75,36 @@ class OfferForm(RequestForm):
         label=_("Good practices behind the offer"),
         required=False,
     )
+
+
+class EditForm(forms.Form):
+    """A need's or an offer's own fields, with the version the editor read."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    title = forms.CharField(label=_("Title"), max_length=300)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 5}), required=False
+    )
+    theme = forms.ModelChoiceField(
+        queryset=Theme.objects.order_by("name"), label=_("Theme"), required=False
+    )
+    form = forms.ChoiceField(
+        label=_("Preferred form"), choices=[("", "—"), *CooperationForm.choices], required=False
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=RequestStatus.choices)
+    confidential = forms.BooleanField(
+        label=_("Confidential: only our country's coordinators see it"), required=False
+    )
+    practices = forms.ModelMultipleChoiceField(
+        queryset=GoodPractice.objects.filter(status=PracticeStatus.PUBLISHED).order_by("title"),
+        label=_("Good practices behind the offer"),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["practices" if kind == "need" else "confidential"]
+        style(self)
 
 
 class ProfileForm(forms.ModelForm):

@@ -285,6 +285,21 @@ def _country_facts() -> tuple[list[CountryFacts], dict[str, int]]:
     return facts, position
 
 
+def _featurise_missing(published: Any, wanted: list[tuple[int, Any]]) -> None:
+    """Read and featurise the practices whose (id, updated_at) is not cached yet: after the
+    first build, only those changed since."""
+    missing = [pk for pk, at in wanted if (pk, at) not in _practice_features]
+    fields = ("id", "title", "summary", "action", "background", "lessons_learned")
+    for start in range(0, len(missing), 500):
+        chunk = published.filter(pk__in=missing[start : start + 500])
+        for practice in chunk.only(*fields, "achievements", "updated_at").prefetch_related(
+            "themes"
+        ):
+            _practice_features[(practice.pk, practice.updated_at)] = features(
+                practice_text(practice), [t.slug for t in practice.themes.all()]
+            )
+
+
 def _build(key: tuple[Any, ...]) -> Index:
     countries, position = _country_facts()
     evidence: list[Evidence] = []
@@ -292,46 +307,34 @@ def _build(key: tuple[Any, ...]) -> Index:
     pairs: list[tuple[int, int, float, str]] = []
     prior: Counter[frozenset[str]] = Counter()
 
-    practices = (
-        GoodPractice.objects.filter(status=PracticeStatus.PUBLISHED)
-        .only(
-            "id",
-            "title",
-            "summary",
-            "action",
-            "background",
-            "lessons_learned",
-            "achievements",
-            "updated_at",
-        )
-        .prefetch_related("themes", "country_roles", "organisations")
-    )
+    published = GoodPractice.objects.filter(status=PracticeStatus.PUBLISHED)
+    listed = list(published.order_by("pk").values_list("pk", "title", "updated_at"))
+    _featurise_missing(published, [(pk, at) for pk, _title, at in listed])
+    roles_of: dict[int, list[tuple[str, str]]] = {}
+    for practice_id, country_id, role in PracticeCountry.objects.filter(
+        practice__status=PracticeStatus.PUBLISHED
+    ).values_list("practice_id", "country_id", "role"):
+        roles_of.setdefault(practice_id, []).append((country_id, role))
+    organisations_of: dict[int, list[int]] = {}
+    links = GoodPractice.organisations.through.objects.filter(
+        goodpractice__status=PracticeStatus.PUBLISHED
+    ).values_list("goodpractice_id", "organisation_id")
+    for practice_id, organisation_id in links:
+        organisations_of.setdefault(practice_id, []).append(organisation_id)
     live: set[tuple[int, Any]] = set()
-    for practice in practices.iterator(chunk_size=500):
-        cache_key = (practice.pk, practice.updated_at)
+    for pk, title, updated_at in listed:
+        cache_key = (pk, updated_at)
         live.add(cache_key)
-        counts = _practice_features.get(cache_key)
-        if counts is None:
-            counts = features(practice_text(practice), [t.slug for t in practice.themes.all()])
-            _practice_features[cache_key] = counts
         row = len(evidence)
-        evidence.append(
-            Evidence(
-                "practice",
-                practice.pk,
-                practice.title,
-                tuple(o.pk for o in practice.organisations.all()),
-            )
-        )
-        rows.append(counts)
-        taking_part = {r.country_id for r in practice.country_roles.all()}
-        for role in practice.country_roles.all():
-            if role.country_id in position:
-                pairs.append(
-                    (row, position[role.country_id], EVIDENCE_WEIGHT[role.role], role.role)
-                )
-        for a in taking_part:
-            for b in taking_part:
+        evidence.append(Evidence("practice", pk, title, tuple(organisations_of.get(pk, ()))))
+        rows.append(_practice_features[cache_key])
+        taking_part = roles_of.get(pk, [])
+        for country_id, role in taking_part:
+            if country_id in position:
+                pairs.append((row, position[country_id], EVIDENCE_WEIGHT[role], role))
+        countries_in = {country_id for country_id, _role in taking_part}
+        for a in countries_in:
+            for b in countries_in:
                 if a < b:
                     prior[frozenset((a, b))] += 1
     for stale in set(_practice_features) - live:

@@ -269,6 +269,15 @@ def offer_update(
 ) -> Offer:
     if not access.may_write_for(actor, offer.country_id):
         raise PermissionDenied("Only the country's national coordinators change its offers")
+    unpublished = [p.title for p in practices or () if p.status != PracticeStatus.PUBLISHED]
+    if unpublished:
+        raise ValidationError(
+            {
+                "practices": [
+                    _("Only published practices back an offer: %s") % "; ".join(unpublished)
+                ]
+            }
+        )
     unknown = set(fields) - set(REQUEST_FIELDS)
     if unknown:
         raise ValidationError({name: [_("Not a field of an offer.")] for name in unknown})

@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from synergy.cooperation import access, matching, selectors, services
-from synergy.cooperation.forms import NeedForm, OfferForm, ProposeForm, StepForm
-from synergy.cooperation.models import ExchangeOutcome, ExchangeStatus, RequestStatus
+from synergy.cooperation.forms import EditForm, NeedForm, OfferForm, ProposeForm, StepForm
+from synergy.cooperation.models import ExchangeOutcome, ExchangeStatus, Need, Offer, RequestStatus
 from synergy.cooperation.services import NEXT
 from synergy.core import roles
 from synergy.core.http import AuthedRequest
@@ -190,6 +190,61 @@ def _request_create(request: AuthedRequest, kind: str) -> HttpResponse:
     return render(request, "cooperation/request_form.html", {"form": form, "kind": kind})
 
 
+def _request_edit(request: AuthedRequest, kind: str, pk: int) -> HttpResponse:
+    """Change a need or an offer (title, text, theme, form, status; a need's confidentiality,
+    an offer's practices). The country stays: a need of another country is another need."""
+    record: Need | Offer
+    if kind == "need":
+        record = access.access_need(request.user, pk, write=True)
+    else:
+        record = access.access_offer(request.user, pk, write=True)
+    form = EditForm(
+        request.POST or None,
+        kind=kind,
+        initial={
+            "version": record.version,
+            "title": record.title,
+            "description": record.description,
+            "theme": record.theme_id,
+            "form": record.form,
+            "status": record.status,
+            "confidential": getattr(record, "confidential", False),
+            "practices": list(record.practices.all()) if isinstance(record, Offer) else [],
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        try:
+            if isinstance(record, Need):
+                data.pop("practices", None)
+                services.need_update(actor=request.user, need=record, version=version, **data)
+                messages.success(request, _("The need is saved."))
+                return redirect("cooperation-need", record.pk)
+            data.pop("confidential", None)
+            practices = list(data.pop("practices", []))
+            services.offer_update(
+                actor=request.user, offer=record, version=version, practices=practices, **data
+            )
+            messages.success(request, _("The offer is saved."))
+            return redirect("cooperation-offer", record.pk)
+        except ValidationError as exc:
+            service_errors(form, exc)
+    return render(
+        request, "cooperation/request_form.html", {"form": form, "kind": kind, "record": record}
+    )
+
+
+@login_required
+def need_edit(request: AuthedRequest, need_id: int) -> HttpResponse:
+    return _request_edit(request, "need", need_id)
+
+
+@login_required
+def offer_edit(request: AuthedRequest, offer_id: int) -> HttpResponse:
+    return _request_edit(request, "offer", offer_id)
+
+
 @login_required
 def need_create(request: AuthedRequest) -> HttpResponse:
     return _request_create(request, "need")
@@ -204,6 +259,7 @@ def offer_create(request: AuthedRequest) -> HttpResponse:
 def offer_detail(request: AuthedRequest, offer_id: int) -> HttpResponse:
     offer = access.access_offer(request.user, offer_id)
     context = {
+        "may_edit": access.may_write_for(request.user, offer.country_id),
         "offer": offer,
         "practices": offer.practices.all(),
         "organisations": offer.organisations.all(),

@@ -152,3 +152,64 @@ class PagesTest(CooperationCase):
         self.assertEqual(searched.context["page"].paginator.count, 1)
         profiles = self.client.get(reverse("cooperation-profiles"), {"region": "africa"})
         self.assertEqual({p.country_id for p in profiles.context["page"].object_list}, {"MG", "SN"})
+
+
+class EditTest(CooperationCase):
+    def test_a_coordinator_closes_a_need_and_edits_an_offer(self) -> None:
+        need = self.need()
+        self.client.force_login(self.nina)
+        url = reverse("cooperation-need-edit", args=[need.pk])
+        self.assertContains(self.client.get(url), need.title)
+        response = self.client.post(
+            url,
+            {
+                "version": 1,
+                "title": "Follow up, revised",
+                "description": "A monitoring system.",
+                "status": "closed",
+                "confidential": "on",
+            },
+        )
+        self.assertRedirects(response, reverse("cooperation-need", args=[need.pk]))
+        need.refresh_from_db()
+        self.assertEqual(
+            (need.title, need.status, need.confidential, need.version),
+            ("Follow up, revised", "closed", True, 2),
+        )
+        stale = self.client.post(
+            url, {"version": 1, "title": "Again", "status": "open", "description": "x"}
+        )
+        self.assertEqual(stale.status_code, 200)
+        self.assertTrue(stale.context["form"].non_field_errors())
+        offer = services.offer_create(
+            actor=self.bruno,
+            country=Country.objects.get(pk="BR"),
+            title="Visits",
+            description="Study visits to municipal networks.",
+        )
+        self.assertEqual(
+            self.client.get(reverse("cooperation-offer-edit", args=[offer.pk])).status_code, 403
+        )
+        self.client.force_login(self.bruno)
+        response = self.client.post(
+            reverse("cooperation-offer-edit", args=[offer.pk]),
+            {
+                "version": 1,
+                "title": "Visits",
+                "description": "Study visits.",
+                "status": "open",
+                "practices": [self.practices["clms"].pk],
+            },
+        )
+        self.assertRedirects(response, reverse("cooperation-offer", args=[offer.pk]))
+        self.assertEqual(list(offer.practices.all()), [self.practices["clms"]])
+        patched = self.client.patch(
+            f"/api/v1/cooperation/offers/{offer.pk}",
+            {"version": 2, "status": "closed"},
+            content_type="application/json",
+        )
+        self.assertEqual(patched.json()["status"], "closed")
+        self.client.force_login(self.zoe)
+        self.assertEqual(
+            self.client.get(reverse("cooperation-need-edit", args=[need.pk])).status_code, 404
+        )

@@ -215,5 +215,16 @@ if __name__ == "__main__":
     main()
 
 RESULTS = """
-(filled in after the runs)
+2026-12-04, 2 cores, SQLite 3.40 and PostgreSQL 15 on the same machine, 200 profiles, 10,000
+published practices, 2,000 needs, 200 rankings (top 30, explained) and 50 need pages:
+
+| backend | first ranking (index built) | after one practice changed | ranking p50 / p95 / max | need page p50 / p95 |
+|---|---|---|---|---|
+| SQLite | 5.7 s | 0.64 s | 24.9 / 27.7 / 145 ms | 74 / 99 ms |
+| PostgreSQL | 7.1 s | 0.77 s | 46.5 / 58.1 / 63 ms | 90 / 109 ms |
+
+Target met: a ranked list with explanations under 300 ms p95. The first ranking in a process
+pays for reading and featurising every practice (about 0.6 ms each); later rebuilds featurise
+only the practices changed since. An earlier run in which every rebuild read every practice's
+text again took 3.8 s (SQLite) and 4.1 s (PostgreSQL) after one edit.
 """

@@ -155,10 +155,11 @@ class ProfileMeasure(models.Model):
 
 
 class ProfileVersion(models.Model):
-    """A profile as it was saved: the history shown on the profile page."""
+    """A profile as it was saved at ``number`` (= CountryProfile.version): the history shown
+    on the profile page."""
 
     profile = models.ForeignKey(CountryProfile, on_delete=models.CASCADE, related_name="versions")
-    version = models.PositiveIntegerField()
+    number = models.PositiveIntegerField()
     snapshot = models.JSONField()
     changed = models.JSONField(default=list)
     actor = models.ForeignKey(
@@ -167,13 +168,13 @@ class ProfileVersion(models.Model):
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["-version"]
+        ordering = ["-number"]
         constraints = [
-            models.UniqueConstraint(fields=["profile", "version"], name="profile_version_unique")
+            models.UniqueConstraint(fields=["profile", "number"], name="profile_version_unique")
         ]
 
     def __str__(self) -> str:
-        return f"{self.profile} v{self.version}"
+        return f"{self.profile} v{self.number}"
 
 
 class CooperationForm(models.TextChoices):

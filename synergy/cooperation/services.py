@@ -118,7 +118,7 @@ def profile_save(
         if before.get(name, None if name != "measures" else {}) != after[name]
     )
     ProfileVersion.objects.create(
-        profile=profile, version=profile.version, snapshot=after, changed=changed, actor=actor
+        profile=profile, number=profile.version, snapshot=after, changed=changed, actor=actor
     )
     audit_record(
         actor=actor,

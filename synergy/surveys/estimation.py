@@ -38,6 +38,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from synergy.surveys import fpc as fpc_rules
+
 __all__ = [
     "CI_METHODS",
     "LONELY_PSU_OPTIONS",
@@ -49,7 +51,7 @@ __all__ = [
 ]
 
 LONELY_PSU_OPTIONS = ("fail", "adjust", "average", "remove", "certainty")
-STATISTICS = ("mean", "total")
+STATISTICS = ("mean", "total", "ratio")
 CI_METHODS = ("wald", "logit", "beta")
 
 
@@ -83,6 +85,13 @@ class Design:
     psu: np.ndarray | None = None
     lonely_psu: str = "fail"
     adjust_domain_lonely: bool = field(default=False, kw_only=True)
+    # Finite population corrections, as ``svydesign(fpc=~N1)`` or ``fpc=~N1+N2`` with
+    # ``ids=~psu+ssu``: per row, the number of PSUs in the stratum's population (or, when every
+    # value is at most 1, the sampling fraction); ``fpc2`` the same for the second-stage units
+    # (``ssu``) within each PSU. See ``fpc.py``.
+    fpc: np.ndarray | None = field(default=None, kw_only=True)
+    ssu: np.ndarray | None = field(default=None, kw_only=True)
+    fpc2: np.ndarray | None = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -196,8 +205,12 @@ def _variances(
     s_labels: np.ndarray,
     lonely: str,
     adjust_domain_lonely: bool,
+    f_stratum: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Variance (``svyrecvar``) and ``degf`` for every domain at once."""
+    """Variance (``svyrecvar``, first stage) and ``degf`` for every domain at once.
+    ``f_stratum`` is each stratum's finite population correction ``(N_h - n_h) / N_h`` (1
+    without fpc); a stratum with ``f < 1e-7`` (all its PSUs sampled) contributes nothing, before
+    any lonely-PSU rule, as in ``survey:::onestrat``."""
     n_psu = len(psu_stratum)
     n_h = np.bincount(psu_stratum, minlength=n_strata)
     # domain x PSU cells holding domain rows
@@ -219,8 +232,11 @@ def _variances(
         + (grp_npsu - grp_cells) * grp_mean**2
     )
     uncentred = np.bincount(grp_inv, weights=cell_total**2)
-    single = grp_npsu == 1
-    scale = np.where(single, 1.0, grp_npsu / np.where(single, 2.0, grp_npsu - 1.0))
+    f = np.ones(len(grp_key)) if f_stratum is None else f_stratum[grp_stratum]
+    census = f < 1e-7
+    single = (grp_npsu == 1) & ~census
+    scale = f * np.where(single, 1.0, grp_npsu / np.where(grp_npsu == 1, 2.0, grp_npsu - 1.0))
+    scale[census] = 0.0
     if lonely == "fail" and single.any():
         raise LonelyPsuError(_python(s_labels[grp_stratum[np.argmax(single)]]))
     no_centre = (
@@ -232,7 +248,7 @@ def _variances(
     if lonely == "average":
         contrib[single] = np.nan
         if adjust_domain_lonely:
-            contrib[(grp_cells == 1) & ~single] = np.nan
+            contrib[(grp_cells == 1) & ~single & ~census] = np.nan
     ok = ~np.isnan(contrib)
     n_grp = np.bincount(grp_dom, minlength=n_domains)
     n_ok = np.bincount(grp_dom, weights=ok, minlength=n_domains)
@@ -294,13 +310,16 @@ def estimate(
     y: np.ndarray,
     design: Design,
     statistic: str = "mean",
-    by: dict[str, np.ndarray] | None = None,
+    by: Mapping[str, np.ndarray] | None = None,
     ci: str = "wald",
     level: float = 0.95,
     subset: np.ndarray | None = None,
     name: str = "y",
+    denominator: np.ndarray | None = None,
 ) -> list[Estimate]:
-    """Estimate the mean (a proportion for 0/1 ``y``) or total of ``y`` in each domain.
+    """Estimate the mean (a proportion for 0/1 ``y``) or total of ``y`` in each domain, or with
+    ``statistic="ratio"`` the ratio of the totals of ``y`` and ``denominator``
+    (``svyratio(~y, ~x)``: scores ``w (y - R x) / sum(w x)``).
 
     ``subset`` restricts the analysis population without dropping rows from the design;
     ``by`` splits it into domains, one :class:`Estimate` per observed combination, sorted by
@@ -341,6 +360,17 @@ def estimate(
     dom, labels = _domains(by, rows, n_all)
     n_domains = len(labels)
 
+    if statistic == "ratio":
+        if denominator is None:
+            raise ValueError("statistic 'ratio' needs a denominator variable")
+        xv = _as_float(denominator, "denominator", n_all)[rows]
+        if np.isnan(xv).any():
+            raise ValueError(
+                f"denominator has {int(np.isnan(xv).sum())} missing values in the analysis "
+                "population"
+            )
+    else:
+        xv = np.ones(len(rows))
     yr = yv[rows]
     missing = np.isnan(yr)
     if missing.any():
@@ -357,9 +387,11 @@ def estimate(
     nonzero = (wr != 0).astype(np.float64)
     n_nonzero = np.bincount(dom, weights=nonzero, minlength=n_domains)
     w_sum = np.bincount(dom, weights=wr, minlength=n_domains)
+    wx_sum = np.bincount(dom, weights=wr * xv, minlength=n_domains)
     wy_sum = np.bincount(dom, weights=wr * yr, minlength=n_domains)
     with np.errstate(divide="ignore", invalid="ignore"):
         mean = wy_sum / w_sum
+        ratio = wy_sum / wx_sum
         resid = yr - mean[dom]
         s2 = (
             np.bincount(dom, weights=wr * resid**2, minlength=n_domains)
@@ -371,9 +403,13 @@ def estimate(
         if statistic == "mean":
             est = mean
             z = wr * resid / w_sum[dom]
+        elif statistic == "ratio":
+            est = ratio
+            z = wr * (yr - ratio[dom] * xv) / wx_sum[dom]
         else:
             est = wy_sum
             z = wr * yr
+    stages = fpc_rules.stages(design, s_code, p_code, psu_stratum, len(s_labels), n_all)
     var, df = _variances(
         z,
         dom,
@@ -385,12 +421,19 @@ def estimate(
         s_labels,
         lonely,
         design.adjust_domain_lonely,
+        stages.f_stratum,
     )
+    if stages.second is not None:
+        var = var + fpc_rules.second_stage_variance(
+            stages.second, z, dom, rows, n_domains, lonely, s_labels
+        )
     with np.errstate(divide="ignore", invalid="ignore"):
         se = np.sqrt(var)
         fpc_srs = (w_sum - n_nonzero) / (w_sum * n_nonzero)
         if statistic == "mean":
             vsrs = np.where(w_sum < n_nonzero, np.nan, s2 * fpc_srs)
+        elif statistic == "ratio":
+            vsrs = np.full(n_domains, np.nan)  # not reported for ratios
         else:
             vsrs = s2 * w_sum**2 * fpc_srs
         deff = var / vsrs

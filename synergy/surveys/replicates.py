@@ -75,10 +75,11 @@ class ReplicateDesign:
 
 
 def replicate_degf(replicates: np.ndarray) -> int:
-    """Rank of the replicate weights minus one, from their (R x R) cross-product: the columns'
-    rank without a QR of the whole n x R matrix."""
-    cols = replicates / np.maximum(np.linalg.norm(replicates, axis=0), 1e-300)
-    eig = np.linalg.eigvalsh(cols.T @ cols)
+    """Rank of the replicate weights minus one, from their (R x R) cross-product (scaled to a
+    unit diagonal): the columns' rank without a QR of the whole n x R matrix."""
+    gram = replicates.T @ replicates
+    norms = np.sqrt(np.maximum(np.diag(gram), 1e-300))
+    eig = np.linalg.eigvalsh(gram / np.outer(norms, norms))
     return int((eig > eig.max() * 1e-10).sum()) - 1
 
 
@@ -122,12 +123,17 @@ def estimate_replicate(
     dom, labels = _domains(by, rows, n_all)
     n_domains = len(labels)
     yr = yv[rows]
-    indicator = sparse.csr_matrix(
-        (np.ones(len(rows)), (dom, np.arange(len(rows)))), shape=(n_domains, len(rows))
-    )
-    all_w = np.column_stack([w[rows], reps[rows]])  # column 0: full sample
-    num = np.asarray(indicator @ (all_w * yr[:, None]))
-    den = np.asarray(indicator @ (all_w * xv[:, None]))
+    # Domain sums of y and x under every weighting as sparse (domain x row) products with the
+    # weights: no n x R temporary, a million rows by 80 replicates stay one matrix.
+    position = np.arange(len(rows))
+
+    def sums(values: np.ndarray) -> np.ndarray:
+        by_domain = sparse.csr_matrix((values, (dom, position)), shape=(n_domains, len(rows)))
+        replicated = by_domain @ (reps if subset is None else reps[rows])
+        return np.column_stack([by_domain @ w[rows], replicated])
+
+    num = sums(yr)
+    den = sums(xv)
     with np.errstate(divide="ignore", invalid="ignore"):
         theta = num if statistic == "total" else num / den
     full, thetas = theta[:, 0], theta[:, 1:]

@@ -19,6 +19,11 @@ from synergy.core.models import Country, Organisation, User
 from synergy.surveys import storage
 from synergy.surveys.access import can_upload_for, can_write_dataset
 from synergy.surveys.childlabour import ChildLabourTable, child_labour_table
+from synergy.surveys.determinants import (
+    Determinants,
+    child_labour_determinants,
+    determinants_frame,
+)
 from synergy.surveys.importing import (
     MappingError,
     VariableMapping,
@@ -151,6 +156,20 @@ def dataset_table(
     )
 
 
+def dataset_determinants(
+    *, dataset: SurveyDataset, framework: str | None = None, lonely_psu: str = "fail"
+) -> Determinants:
+    """Odds ratios of child labour by sex, age group and the dataset's domains."""
+    if not dataset.is_ready:
+        raise ValidationError("This dataset has not been imported yet.")
+    return child_labour_determinants(
+        storage.read_data(dataset.pk),
+        framework=framework or dataset.framework,
+        domains=sorted((dataset.mapping or {}).get("domains", {})),
+        lonely_psu=lonely_psu,
+    )
+
+
 @transaction.atomic
 def dataset_record_view(*, actor: User, dataset: SurveyDataset, page: str) -> None:
     audit_record(
@@ -169,7 +188,7 @@ class Export:
     filename: str
 
 
-EXPORT_FORMATS = ("csv", "xlsx", "sdmx")
+EXPORT_FORMATS = ("csv", "xlsx", "sdmx", "determinants-csv", "determinants-xlsx")
 
 
 def m49_code(country: Country) -> str:
@@ -191,6 +210,8 @@ def dataset_export(
 
     if fmt not in EXPORT_FORMATS:
         raise ValidationError({"format": f"Unknown format {fmt!r}"})
+    if fmt.startswith("determinants-"):
+        return _determinants_export(actor, dataset, fmt, framework, lonely_psu)
     table = dataset_table(dataset=dataset, framework=framework, lonely_psu=lonely_psu)
     stem = f"survey-{dataset.pk}-8.7.1-{table.framework}"
     if fmt == "csv":
@@ -216,3 +237,33 @@ def dataset_export(
         detail={"format": fmt, "framework": table.framework},
     )
     return result
+
+
+def _determinants_export(
+    actor: User, dataset: SurveyDataset, fmt: str, framework: str | None, lonely_psu: str
+) -> Export:
+    import io
+
+    result = dataset_determinants(dataset=dataset, framework=framework, lonely_psu=lonely_psu)
+    frame = determinants_frame(result)
+    stem = f"survey-{dataset.pk}-determinants-{result.framework}"
+    if fmt == "determinants-csv":
+        export = Export(
+            frame.to_csv(index=False).encode(), "text/csv; charset=utf-8", f"{stem}.csv"
+        )
+    else:
+        buffer = io.BytesIO()
+        frame.to_excel(buffer, index=False, sheet_name="odds ratios")
+        export = Export(
+            buffer.getvalue(),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            f"{stem}.xlsx",
+        )
+    audit_record(
+        actor=actor,
+        action="export",
+        obj=dataset,
+        organisation=dataset.organisation,
+        detail={"format": fmt, "framework": result.framework},
+    )
+    return export

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -232,6 +233,14 @@ def dataset_table(request: AuthedRequest, dataset_id: int) -> HttpResponse:
         context["design_error"] = str(exc)
         return render(request, "surveys/dataset_table.html", context)
     services.dataset_record_view(actor=request.user, dataset=dataset, page="table")
+    try:
+        context["determinants"] = services.dataset_determinants(
+            dataset=dataset, framework=framework, lonely_psu=lonely_psu
+        )
+    except (ValueError, np.linalg.LinAlgError) as exc:
+        # Too few children, or a level with no child in or out of child labour: the table
+        # stands on its own, the model says why it is missing.
+        context["determinants_error"] = str(exc)
     context |= {
         "table": table,
         "series": series_for(framework),

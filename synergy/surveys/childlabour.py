@@ -142,10 +142,27 @@ def classify_frame(
     )
 
 
-def make_design(frame: pd.DataFrame, *, lonely_psu: str = "fail") -> Any:
+def make_design(
+    frame: pd.DataFrame, *, lonely_psu: str = "fail", replicates: dict[str, Any] | None = None
+) -> Any:
     """The survey design of a standardised frame. PSU codes are made unique within strata,
-    since surveys number clusters from 1 in each stratum."""
+    since surveys number clusters from 1 in each stratum. With ``replicates`` (the mapping's
+    replicate settings) the design is the replicate weights (columns rep_1, rep_2…)."""
     from synergy.surveys.estimation import Design
+    from synergy.surveys.replicates import ReplicateDesign
+
+    if replicates:
+        names = sorted(
+            (c for c in frame.columns if str(c).startswith("rep_")), key=lambda c: int(c[4:])
+        )
+        return ReplicateDesign(
+            weights=frame["weight"].to_numpy(dtype=float),
+            replicates=frame[names].to_numpy(dtype=float),
+            type=replicates.get("type", "JK1"),
+            rho=replicates.get("rho"),
+            rscales=np.asarray(replicates["rscales"]) if replicates.get("rscales") else None,
+            mse=bool(replicates.get("mse")),
+        )
 
     strata_codes, strata_levels = pd.factorize(frame["strata"].astype(str), sort=True)
     psu_key = frame["strata"].astype(str) + "\x1f" + frame["psu"].astype(str)
@@ -186,6 +203,7 @@ def child_labour_table(
     level: float = 0.95,
     lonely_psu: str = "fail",
     warnings: list[str] | None = None,
+    replicates: dict[str, Any] | None = None,
 ) -> ChildLabourTable:
     """The 8.7.1 table of a standardised frame.
 
@@ -195,6 +213,7 @@ def child_labour_table(
     included.
     """
     from synergy.surveys.estimation import estimate
+    from synergy.surveys.replicates import ReplicateDesign, estimate_replicate
 
     if framework not in FRAMEWORKS:
         raise ValueError(f"Unknown framework {framework!r}: use one of {', '.join(FRAMEWORKS)}")
@@ -219,7 +238,8 @@ def child_labour_table(
         else:
             dims[key] = frame[key].fillna("").astype(str).to_numpy(dtype=object)
 
-    design = make_design(frame, lonely_psu=lonely_psu)
+    design = make_design(frame, lonely_psu=lonely_psu, replicates=replicates)
+    estimator = estimate_replicate if isinstance(design, ReplicateDesign) else estimate
     weights = frame["weight"].to_numpy(dtype=float)
 
     # Domain sizes, to keep only domains with children in scope.
@@ -245,7 +265,7 @@ def child_labour_table(
     for combo in _combos(by):
         by_arrays = {k: dims[k] for k in combo} or None
         for name, y, statistic in indicators:
-            for est in estimate(
+            for est in estimator(
                 y=y,
                 design=design,
                 statistic=statistic,

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -38,7 +39,12 @@ VARIABLE_LABELS: dict[str, Any] = {
 def _style(form: forms.Form) -> None:
     for field in form.fields.values():
         widget = field.widget
-        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select):
+            css = "form-select"
+        else:
+            css = "form-control"
         widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
 
@@ -133,6 +139,35 @@ class MappingForm(forms.Form):
             required=False,
             initial=", ".join(str(c) for c in mapping.get("hour_missing_codes") or []),
         )
+        replicates = dict(mapping.get("replicates") or {})
+        self.fields["replicate_pattern"] = forms.CharField(
+            label=_("Replicate weights (instead of strata and PSUs)"),
+            help_text=_(
+                "A pattern naming the replicate weight columns, e.g. ^repwt for repwt1, "
+                "repwt2…; leave empty for a design with strata and PSUs."
+            ),
+            required=False,
+            initial=replicates.get("pattern", ""),
+        )
+        self.fields["replicate_type"] = forms.ChoiceField(
+            label=_("Replicate method"),
+            choices=[(t, t) for t in ("JK1", "BRR", "Fay", "bootstrap")],
+            initial=replicates.get("type", "JK1"),
+            required=False,
+        )
+        self.fields["replicate_rho"] = forms.FloatField(
+            label=_("Fay's rho"),
+            required=False,
+            min_value=0,
+            max_value=0.99,
+            initial=replicates.get("rho"),
+        )
+        self.fields["replicate_mse"] = forms.BooleanField(
+            label=_("Centre the replicates on the full-sample estimate (MSE)"),
+            required=False,
+            initial=bool(replicates.get("mse")),
+        )
+        self.columns = columns
         self.fields["framework"] = forms.ChoiceField(
             label=_("Framework"), choices=Framework.choices, initial=dataset.framework
         )
@@ -159,7 +194,31 @@ class MappingForm(forms.Form):
         codes = [part.strip() for part in str(data.get("hour_missing_codes", "")).split(",")]
         if any(codes):
             mapping["hour_missing_codes"] = [float(c) for c in codes if c]
+        if data.get("replicate_pattern"):
+            replicates: dict[str, Any] = {
+                "pattern": data["replicate_pattern"],
+                "type": data.get("replicate_type") or "JK1",
+                "mse": bool(data.get("replicate_mse")),
+            }
+            if data.get("replicate_rho") is not None:
+                replicates["rho"] = data["replicate_rho"]
+            mapping["replicates"] = replicates
         return mapping
+
+    def clean_replicate_pattern(self) -> str:
+        pattern = str(self.cleaned_data.get("replicate_pattern") or "").strip()
+        if not pattern:
+            return ""
+        try:
+            named = [c for c in self.columns if re.search(pattern, str(c))]
+        except re.error:
+            raise forms.ValidationError(_("This is not a valid pattern.")) from None
+        if len(named) < 2:
+            raise forms.ValidationError(
+                _("The pattern names %(n)s column(s) of the file; at least 2 are needed.")
+                % {"n": len(named)}
+            )
+        return pattern
 
     def clean_hour_missing_codes(self) -> str:
         value = str(self.cleaned_data.get("hour_missing_codes", ""))
@@ -175,6 +234,9 @@ class MappingForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if data.get("replicate_pattern") and data.get("replicate_type") == "Fay":
+            if data.get("replicate_rho") is None:
+                self.add_error("replicate_rho", _("Fay's method needs rho."))
         names = [*VARIABLES, *(f"domain_{d}" for d in DOMAINS)]
         chosen = [str(data[name]) for name in names if data.get(name)]
         duplicates = sorted({c for c in chosen if chosen.count(c) > 1})

@@ -36,6 +36,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from synergy.surveys.replicates import REPLICATE_TYPES
+
 NUMERIC_VARIABLES = ("age", "econ_hours", "chore_hours", "weight")
 FLAG_VARIABLES = ("hazardous_industry", "hazardous_conditions", "night_work", "other_wfcl")
 CODE_VARIABLES = ("strata", "psu")
@@ -109,6 +111,9 @@ class VariableMapping:
     # They never count towards economic activity (unknown) and count as 0 hours of chores, as
     # the MICS6 tabulation syntax does.
     hour_missing_codes: tuple[float, ...] = ()
+    # Replicate weights instead of strata and PSUs: {"pattern": regular expression naming the
+    # columns, "type": JK1|JKn|BRR|Fay|bootstrap, "rho": Fay's rho, "rscales": [..], "mse"}.
+    replicates: dict[str, Any] | None = None
 
     @classmethod
     def from_json(cls, data: dict[str, Any] | str | Path) -> VariableMapping:
@@ -130,6 +135,7 @@ class VariableMapping:
         domains = raw.pop("domains", {}) or {}
         values = raw.pop("values", {}) or {}
         hour_codes = raw.pop("hour_missing_codes", []) or []
+        replicates = _replicate_spec(raw.pop("replicates", None))
         if not isinstance(hour_codes, list) or not all(
             isinstance(c, int | float) and not isinstance(c, bool) for c in hour_codes
         ):
@@ -161,6 +167,7 @@ class VariableMapping:
             domains=domains,
             values={k: {str(code): v for code, v in m.items()} for k, m in values.items()},
             hour_missing_codes=tuple(float(c) for c in hour_codes),
+            replicates=replicates,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -173,7 +180,48 @@ class VariableMapping:
             out["hour_missing_codes"] = [
                 int(c) if c.is_integer() else c for c in self.hour_missing_codes
             ]
+        if self.replicates:
+            out["replicates"] = dict(self.replicates)
         return out
+
+
+def _replicate_spec(raw: Any) -> dict[str, Any] | None:
+    """The mapping's replicate weights, checked (MappingError names what is wrong)."""
+    if raw in (None, {}, ""):
+        return None
+    if not isinstance(raw, dict):
+        raise MappingError("'replicates' must be an object: pattern, type, rho, rscales, mse")
+    unknown = sorted(set(raw) - {"pattern", "type", "rho", "rscales", "mse"})
+    if unknown:
+        raise MappingError(f"Unknown replicate setting(s): {', '.join(unknown)}")
+    pattern = str(raw.get("pattern") or "")
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise MappingError(
+            f"The replicate weight pattern is not a regular expression: {exc}"
+        ) from None
+    if not pattern:
+        raise MappingError("The replicate weights need a pattern naming their columns")
+    kind = str(raw.get("type") or "JK1")
+    if kind not in REPLICATE_TYPES:
+        raise MappingError(f"Replicate type must be one of {', '.join(REPLICATE_TYPES)}")
+    rho = raw.get("rho")
+    if kind == "Fay" and not (isinstance(rho, int | float) and 0 <= rho < 1):
+        raise MappingError("Fay's method needs rho, at least 0 and below 1")
+    rscales = raw.get("rscales")
+    if kind == "JKn" and not isinstance(rscales, list):
+        raise MappingError("JKn replicate weights need their rscales, one per replicate")
+    spec: dict[str, Any] = {"pattern": pattern, "type": kind, "mse": bool(raw.get("mse"))}
+    if rho is not None:
+        spec["rho"] = float(rho)
+    if rscales is not None:
+        spec["rscales"] = [float(v) for v in rscales]
+    return spec
+
+
+def replicate_columns(columns: list[str], pattern: str) -> list[str]:
+    return [c for c in columns if re.search(pattern, str(c))]
 
 
 @dataclass
@@ -473,6 +521,20 @@ def standardise(source: SourceData, mapping: VariableMapping) -> tuple[pd.DataFr
             codes = np.array([labels.get(c, c) for c in codes], dtype=object)
         out[domain] = codes
 
+    replicates: dict[str, np.ndarray] = {}
+    if mapping.replicates:
+        names = replicate_columns(list(frame.columns), mapping.replicates["pattern"])
+        if len(names) < 2:
+            check.add_column(
+                mapping.replicates["pattern"],
+                f"the replicate weight pattern names {len(names)} column(s); at least 2 needed",
+            )
+        for k, column in enumerate(names, start=1):
+            numbers, blank, bad = _numbers(_codes(frame[column]))
+            check.add(bad, column, "not a number")
+            check.add(blank, column, "missing")
+            check.add(~np.isnan(numbers) & (numbers < 0), column, "negative")
+            replicates[f"rep_{k}"] = numbers
     if check.errors:
         raise ImportValidationError(check.errors, check.total)
     if "weight" not in mapping.columns:
@@ -488,6 +550,7 @@ def standardise(source: SourceData, mapping: VariableMapping) -> tuple[pd.DataFr
             "strata": pd.array(out["strata"], dtype="string"),
             "psu": pd.array(out["psu"], dtype="string"),
             **{d: pd.array(out[d], dtype="string") for d in mapping.domains},
+            **replicates,
         }
     )
     return result, check.warnings

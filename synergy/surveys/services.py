@@ -153,6 +153,7 @@ def dataset_table(
         by=("sex", "age_group", *by),
         lonely_psu=lonely_psu,
         warnings=list(dataset.warnings or []),
+        replicates=(dataset.mapping or {}).get("replicates"),
     )
 
 
@@ -162,6 +163,10 @@ def dataset_determinants(
     """Odds ratios of child labour by sex, age group and the dataset's domains."""
     if not dataset.is_ready:
         raise ValidationError("This dataset has not been imported yet.")
+    if (dataset.mapping or {}).get("replicates"):
+        raise ValueError(
+            "the logistic regression needs strata and PSUs; this dataset has replicate weights"
+        )
     return child_labour_determinants(
         storage.read_data(dataset.pk),
         framework=framework or dataset.framework,

@@ -94,13 +94,18 @@ def dataset_map(request: AuthedRequest, dataset_id: int) -> HttpResponse:
             form.add_error(None, exc)
         else:
             return redirect("surveys-detail", dataset_id=dataset.pk)
-    variables = [form[name] for name in form.fields if not name.startswith(("domain_", "sex_"))]
+    variables = [
+        form[name] for name in form.fields if not name.startswith(("domain_", "sex_", "replicate_"))
+    ]
     context = {
         "dataset": dataset,
         "form": form,
         "main_fields": [f for f in variables if f.name not in ("framework", "flag_yes", "flag_no")],
         "domain_fields": [form[name] for name in form.fields if name.startswith("domain_")],
         "code_fields": [form["sex_male"], form["sex_female"], form["flag_yes"], form["flag_no"]],
+        "replicate_fields": [
+            form[n] for n in ("replicate_pattern", "replicate_type", "replicate_rho")
+        ],
     }
     return render(request, "surveys/dataset_map.html", context)
 

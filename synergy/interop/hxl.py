@@ -128,6 +128,7 @@ PROJECT_COLUMNS: list[Column] = [
 ACTIVITY_COLUMNS: list[Column] = [
     Column("organisation", _("Organisation"), "#org+name", aliases=("#org",)),
     Column("acronym", _("Acronym"), "#org+acronym", export_only=True),
+    Column("organisation_type", _("Organisation type"), "#org+type", export_only=True),
     Column("project", _("Project code"), "#activity+project+code"),
     Column("title", _("Title"), "#activity+name"),
     Column("intervention_type", _("Intervention type"), "#activity+type"),
@@ -284,6 +285,7 @@ def activity_rows(activities: QuerySet[Activity]) -> list[list[Cell]]:
             [
                 activity.organisation.name,
                 activity.organisation.acronym,
+                activity.organisation.kind,
                 activity.project.code if activity.project else "",
                 activity.title,
                 activity.intervention_type,

@@ -13,11 +13,12 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO
 
+import hxl
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
@@ -57,6 +58,22 @@ class Table:
         wanted = normalise_tag(tag)
         for index, have in enumerate(self.tags):
             if have == wanted:
+                return index
+        return None
+
+    def columns_tagged(self, tags: set[str]) -> set[int]:
+        """The columns whose (normalised) hashtag is one of ``tags``."""
+        return {index for index, have in enumerate(self.tags) if have in tags}
+
+    def matching(self, pattern: str, *, skip: Set[int] = frozenset()) -> int | None:
+        """The first column, not in ``skip``, that HXL's tag pattern ``pattern`` matches: same
+        hashtag, every attribute of the pattern present, other attributes allowed (libhxl's
+        ``TagPattern``)."""
+        wanted = hxl.model.TagPattern.parse(pattern)
+        for index, have in enumerate(self.tags):
+            if index in skip or not have:
+                continue
+            if wanted.match(hxl.model.Column.parse(have)):
                 return index
         return None
 

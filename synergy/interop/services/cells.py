@@ -139,6 +139,7 @@ def read_rows(table: Table, kind: str, errors: RowErrors) -> list[Row]:
     """Map the table's columns to keys; complain once about a missing required column."""
     columns = hxl.TABLES[kind]
     positions: dict[str, int] = {}
+    # First the columns whose hashtag is exactly one of ours (attributes in any order)…
     for column in columns:
         if column.export_only:
             continue
@@ -147,6 +148,17 @@ def read_rows(table: Table, kind: str, errors: RowErrors) -> list[Row]:
             if index is not None:
                 positions[column.key] = index
                 break
+    # …then, as HXL reads a tag pattern, a column with more attributes than ours
+    # (#org+impl+name for #org+name), among the columns no other of our tags names.
+    known = {tag for column in columns for tag in column.tags()}
+    claimed = set(positions.values())
+    for column in columns:
+        if column.export_only or column.key in positions:
+            continue
+        index = table.matching(column.tags()[0], skip={*claimed, *table.columns_tagged(known)})
+        if index is not None:
+            positions[column.key] = index
+            claimed.add(index)
     tags = hxl.column_tags(columns)
     required = [c for c in columns if c.key in REQUIRED_COLUMNS[kind]]
     for column in required:

@@ -42,6 +42,17 @@ DEMO_ORGANISATIONS = [
     ("CFF", "Children First Fund (demo)", "donor", False),
 ]
 
+# IATI organisation identifiers of the demo organisations that report projects, in the shape
+# org-id.guide gives them (registration agency, then number); the numbers are made up.
+DEMO_IATI_IDENTIFIERS = {
+    "IPO": "XI-IATI-DEMO1",
+    "EFN": "NP-CRO-DEMO7",
+    "NCLU": "NP-GOV-DEMO01",
+    "BFN": "NP-SWC-DEMO101",
+    "SSF": "NP-SWC-DEMO102",
+    "HCC": "NP-SWC-DEMO103",
+}
+
 DEMO_USERS = [
     # (username, full name, organisation acronym, role)
     ("admin", "Asha Admin", "IPO", Role.SYSTEM_ADMIN),
@@ -75,7 +86,11 @@ def load() -> list[DemoAccount]:
         organisations[acronym], _ = Organisation.objects.get_or_create(
             name=name,
             country=country if local else None,
-            defaults={"acronym": acronym, "kind": kind},
+            defaults={
+                "acronym": acronym,
+                "kind": kind,
+                "iati_identifier": DEMO_IATI_IDENTIFIERS.get(acronym, ""),
+            },
         )
     accounts = []
     for username, full_name, acronym, role in DEMO_USERS:

@@ -5,17 +5,22 @@ iati-identifier, reporting-org, title, description, participating-org, activity-
 activity-date, recipient-country, sector, tag, budget, result.
 
 * The reporting organisation is the project's lead (else its first implementing partner,
-  else its first donor). Its ``ref`` is its IATI organisation identifier; an organisation
-  that has none gets the placeholder ``XX-SYNERGY-<id>`` until it records one.
+  else its first donor). Its ``ref`` is its registered IATI organisation identifier (an
+  org-id.guide agency prefix and number); a project whose reporting organisation has none is
+  not exported but listed with the reason, as is a project without a start date or a
+  recipient country (IATI rules 6.11.1 and 3.7.1). Nothing is invented: no currency, date or
+  country the project does not have.
 * ``iati-identifier`` is the project's own IATI identifier when set, else
-  ``<reporting-org ref>-<project code>``.
+  ``<reporting-org ref>-<project code>``; identifiers are trimmed.
 * participating-org roles follow partners.models.IATI_PARTICIPANT_ROLE (donor 1, lead 2,
   implementing 4); projects have no "extending" (3) participants in Synergy.
-* Dates: planned start (1) and planned end (3) always; actual start (2) once the project is in
-  implementation or later; actual end (4) once it is closed.
+* Dates: planned start (1) and, when known, planned end (3); Synergy records no actual dates,
+  so none are written.
 * Sector DAC 16070 "Labour rights" (vocabulary 1) and tag "8.7" (vocabulary 3, SDG targets).
-* One budget over the project's budget period (or its dates), type 1 original, status 1
-  indicative, valued at the period start.
+* One budget per calendar year of the project's budget period (or its dates), type 1
+  original, status 1 indicative, valued at each period's start: the amount is shared by days
+  (rule 7.5.3: a budget period is at most a year). A budget without a currency is left out
+  and the reason given (rule 7.8.1).
 * One output result (type 1) per target kind ("children withdrawn", "children prevented"),
   with one indicator (measure 1, unit) whose baseline, target and actual carry a ``sex``
   dimension (F, M); targets are summed over the implementing organisations.
@@ -30,7 +35,7 @@ import datetime as dt
 import functools
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -44,7 +49,6 @@ from synergy.partners.models import (
     ParticipantRole,
     Project,
     ProjectParticipant,
-    ProjectStatus,
     TargetKind,
 )
 
@@ -99,7 +103,8 @@ def schema_errors(xml: bytes) -> list[str]:
 class IatiExport:
     xml: bytes
     count: int
-    skipped: list[str]
+    skipped: list[str]  # codes of the projects not exported
+    reasons: dict[str, list[str]] = field(default_factory=dict)  # code -> why (or what is left out)
 
 
 def _narrative(parent: etree._Element, text: str) -> None:
@@ -111,7 +116,7 @@ def _iso(value: dt.date) -> str:
 
 
 def _org_ref(org: Organisation) -> str:
-    return org.iati_identifier or f"XX-SYNERGY-{org.pk}"
+    return (org.iati_identifier or "").strip()
 
 
 def _reporting_org(participants: list[ProjectParticipant]) -> Organisation | None:
@@ -130,19 +135,39 @@ def _percentages(count: int) -> list[Decimal]:
     return shares
 
 
-def _activity(project: Project, generated: dt.datetime) -> etree._Element | None:
+def _missing(project: Project, reporter: Organisation | None) -> list[str]:
+    """Why the project cannot be an IATI activity (empty when it can)."""
+    if reporter is None:
+        return ["no participating organisation"]
+    problems = []
+    if not _org_ref(reporter):
+        problems.append(
+            f"its reporting organisation ({reporter.name}) has no IATI organisation identifier"
+        )
+    if (project.start_date or project.budget_period_start) is None:
+        problems.append("no start date")
+    if not project.countries.all():
+        problems.append("no recipient country")
+    return problems
+
+
+def _activity(project: Project, generated: dt.datetime, notes: list[str]) -> etree._Element | None:
     participants = list(project.participants.all())
     reporter = _reporting_org(participants)
-    if reporter is None:
+    problems = _missing(project, reporter)
+    if problems or reporter is None:
+        notes.extend(problems)
         return None
     attrs = {
-        "default-currency": project.budget_currency or "USD",
         "last-updated-datetime": project.updated_at.replace(microsecond=0).isoformat(),
         XML_LANG: LANG,
         "hierarchy": "1",
     }
+    if project.budget_currency:
+        attrs["default-currency"] = project.budget_currency
     activity = etree.Element("iati-activity", attrs)
-    identifier = project.iati_identifier or f"{_org_ref(reporter)}-{project.code}"
+    code = project.code.strip()
+    identifier = (project.iati_identifier or "").strip() or f"{_org_ref(reporter)}-{code}"
     etree.SubElement(activity, "iati-identifier").text = identifier
     reporting = etree.SubElement(
         activity,
@@ -163,8 +188,8 @@ def _activity(project: Project, generated: dt.datetime) -> etree._Element | None
                 "role": IATI_PARTICIPANT_ROLE[role],
                 "type": p.organisation.iati_organisation_type,
             }
-            if p.organisation.iati_identifier:
-                org_attrs["ref"] = p.organisation.iati_identifier
+            if _org_ref(p.organisation):
+                org_attrs["ref"] = _org_ref(p.organisation)
             _narrative(
                 etree.SubElement(activity, "participating-org", org_attrs), p.organisation.name
             )
@@ -187,41 +212,61 @@ def _activity(project: Project, generated: dt.datetime) -> etree._Element | None
     _narrative(sector, "Labour rights")
     tag = etree.SubElement(activity, "tag", {"vocabulary": "3", "code": SDG_TARGET})
     _narrative(tag, "Target 8.7: forced labour, modern slavery, human trafficking, child labour")
-    _budget(activity, project)
+    _budget(activity, project, notes)
     _results(activity, project)
     _indicator_results(activity, project)
     return activity
 
 
 def _dates(activity: etree._Element, project: Project, generated: dt.datetime) -> None:
-    start = project.start_date or project.budget_period_start or project.created_at.date()
-    end = project.end_date
+    start = project.start_date or project.budget_period_start
+    assert start is not None  # _missing refused the project otherwise
     etree.SubElement(activity, "activity-date", {"iso-date": _iso(start), "type": "1"})
-    started = project.status in (
-        ProjectStatus.IMPLEMENTATION,
-        ProjectStatus.FINALISATION,
-        ProjectStatus.CLOSED,
-    )
-    if started and start <= generated.date():
-        etree.SubElement(activity, "activity-date", {"iso-date": _iso(start), "type": "2"})
-    if end is not None:
-        etree.SubElement(activity, "activity-date", {"iso-date": _iso(end), "type": "3"})
-        if project.status == ProjectStatus.CLOSED and end <= generated.date():
-            etree.SubElement(activity, "activity-date", {"iso-date": _iso(end), "type": "4"})
+    if project.end_date is not None:
+        etree.SubElement(
+            activity, "activity-date", {"iso-date": _iso(project.end_date), "type": "3"}
+        )
 
 
-def _budget(activity: etree._Element, project: Project) -> None:
+def budget_periods(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]:
+    """The calendar years (cut to the period) from ``start`` to ``end``, both included."""
+    periods = []
+    year_start = start
+    while year_start <= end:
+        year_end = min(dt.date(year_start.year, 12, 31), end)
+        periods.append((year_start, year_end))
+        year_start = year_end + dt.timedelta(days=1)
+    return periods
+
+
+def split_budget(amount: Decimal, periods: list[tuple[dt.date, dt.date]]) -> list[Decimal]:
+    """The amount shared by days, in cents, the last period taking the remainder."""
+    days = [(b - a).days + 1 for a, b in periods]
+    total = sum(days)
+    shares = [
+        (amount * d / total).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) for d in days[:-1]
+    ]
+    return [*shares, amount - sum(shares, Decimal(0))]
+
+
+def _budget(activity: etree._Element, project: Project, notes: list[str]) -> None:
     start = project.budget_period_start or project.start_date
     end = project.budget_period_end or project.end_date
     if project.budget_amount is None or start is None or end is None:
         return
-    budget = etree.SubElement(activity, "budget", {"type": "1", "status": "1"})
-    etree.SubElement(budget, "period-start", {"iso-date": _iso(start)})
-    etree.SubElement(budget, "period-end", {"iso-date": _iso(end)})
-    value_attrs = {"value-date": _iso(start)}
-    if project.budget_currency:
-        value_attrs["currency"] = project.budget_currency
-    etree.SubElement(budget, "value", value_attrs).text = str(project.budget_amount)
+    if not project.budget_currency:
+        notes.append("budget left out: it has no currency")
+        return
+    periods = budget_periods(start, end)
+    for (period_start, period_end), value in zip(
+        periods, split_budget(project.budget_amount, periods), strict=True
+    ):
+        budget = etree.SubElement(activity, "budget", {"type": "1", "status": "1"})
+        etree.SubElement(budget, "period-start", {"iso-date": _iso(period_start)})
+        etree.SubElement(budget, "period-end", {"iso-date": _iso(period_end)})
+        etree.SubElement(
+            budget, "value", {"value-date": _iso(period_start), "currency": project.budget_currency}
+        ).text = str(value.quantize(Decimal("0.01")))
 
 
 def _results(activity: etree._Element, project: Project) -> None:
@@ -359,13 +404,17 @@ def activities_xml(
         {"version": IATI_VERSION, "generated-datetime": generated.isoformat()},
     )
     skipped: list[str] = []
+    reasons: dict[str, list[str]] = {}
     count = 0
     for project in projects:
-        element = _activity(project, generated)
+        notes: list[str] = []
+        element = _activity(project, generated, notes)
+        if notes:
+            reasons[project.code] = notes
         if element is None:
             skipped.append(project.code)
             continue
         root.append(element)
         count += 1
     xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
-    return IatiExport(xml=xml, count=count, skipped=skipped)
+    return IatiExport(xml=xml, count=count, skipped=skipped, reasons=reasons)

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 
 from synergy.core.audit import audit_record
 from synergy.core.models import Organisation, User
-from synergy.interop import hxl, iati
+from synergy.interop import hxl, iati, iati_rules
 from synergy.interop.tabular import (
     CONTENT_TYPES,
     write_csv,
@@ -94,11 +94,23 @@ class IatiCheck:
     activities: int
     skipped: list[str]
     errors: list[str]
+    reasons: dict[str, list[str]]
+    rule_failures: list[str]
+    rules_not_run: list[str]
 
 
 def check_iati(*, country: str = "") -> IatiCheck:
-    """What the IATI export would hold now, checked against the official 2.03 schema that ships
-    with Synergy. Nothing leaves the server, so nothing is audited."""
+    """What the IATI export would hold now, checked against the official 2.03 schema and the
+    IATI Standard's ruleset that ship with Synergy. Nothing leaves the server, so nothing is
+    audited."""
     result = iati.activities_xml(_export_queryset("projects", country))
     errors = iati.schema_errors(result.xml) if result.count else []
-    return IatiCheck(result.count, result.skipped, errors)
+    failures, not_run = iati_rules.check(result.xml) if result.count else ([], [])
+    return IatiCheck(
+        result.count,
+        result.skipped,
+        errors,
+        result.reasons,
+        [str(f) for f in failures],
+        not_run,
+    )

@@ -36,6 +36,8 @@ class InteropTestCase(BaseTestCase):
         )
         cls.partner_a.iati_identifier = "NP-SWC-1001"
         cls.partner_a.save()
+        cls.unit.iati_identifier = "NP-GOV-0042"
+        cls.unit.save()
         cls.project = Project.objects.create(
             code="NP-CL-01",
             title="Kathmandu brick kilns",

@@ -49,7 +49,7 @@ class IatiExportTest(InteropTestCase):
         self.assertEqual(root.get("generated-datetime"), "2026-01-15T09:30:00+00:00")
         act = root.find("iati-activity")
         assert act is not None
-        ref = f"XX-SYNERGY-{self.unit.pk}"
+        ref = "NP-GOV-0042"
         self.assertEqual(act.findtext("iati-identifier"), f"{ref}-NP-CL-01")
         self.assertEqual(act.xpath("reporting-org/@ref"), [ref])
         self.assertEqual(act.xpath("reporting-org/@type"), ["10"])
@@ -61,14 +61,15 @@ class IatiExportTest(InteropTestCase):
             roles,
             {
                 ("1", "60", "GB-CHC-123456", "Fund for Children"),
-                ("2", "10", None, "Child Labour Unit"),
+                ("2", "10", "NP-GOV-0042", "Child Labour Unit"),
                 ("4", "22", "NP-SWC-1001", "Partner A"),
             },
         )
         self.assertEqual(act.xpath("activity-status/@code"), ["2"])
         self.assertEqual(
             [(d.get("type"), d.get("iso-date")) for d in act.findall("activity-date")],
-            [("1", "2025-01-01"), ("2", "2025-01-01"), ("3", "2027-12-31")],
+            # Planned dates only: Synergy records no actual dates, and invents none.
+            [("1", "2025-01-01"), ("3", "2027-12-31")],
         )
         self.assertEqual(
             [(c.get("code"), c.get("percentage")) for c in act.findall("recipient-country")],
@@ -114,4 +115,5 @@ class IatiExportTest(InteropTestCase):
         result = iati.activities_xml(Project.objects.all())
         self.assertEqual(result.count, 1)
         self.assertEqual(result.skipped, ["EMPTY"])
+        self.assertEqual(result.reasons["EMPTY"], ["no participating organisation"])
         iati.load_schema(IATI_SCHEMA).assertValid(etree.fromstring(result.xml))

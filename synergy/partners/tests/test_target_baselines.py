@@ -220,6 +220,9 @@ class TargetBaselineTests(BaseTestCase):
     # -- reports --------------------------------------------------------------------------
 
     def test_it_reports_a_baseline_entered_on_the_page_in_the_iati_xml(self) -> None:
+        # IATI reports only what a registered organisation publishes.
+        self.unit.iati_identifier = "NP-GOV-0042"
+        self.unit.save()
         self.client.force_login(self.alice)
         self.post_targets(withdraw_F="30", withdraw_F_baseline="4", withdraw_M="25", prevent_F="10")
         response = self.client.get(reverse("interop-export-iati") + "?country=NP")

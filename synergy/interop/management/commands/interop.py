@@ -23,7 +23,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from synergy.core.errors import ImportRowError
 from synergy.core.models import Country, User
-from synergy.interop import hxl, iati, services
+from synergy.interop import hxl, iati, iati_rules, services
 from synergy.interop.tabular import FORMATS, TableError, format_of, read_table
 
 
@@ -81,10 +81,9 @@ class Command(BaseCommand):
         export, result = services.export_iati(actor=None, country=_country(country))
         if result.count == 0:
             raise CommandError("no project to export (an IATI file needs at least one activity)")
-        if result.skipped:
-            self.stderr.write(
-                "skipped (no participating organisation): " + ", ".join(result.skipped)
-            )
+        for code, reasons in result.reasons.items():
+            state = "skipped" if code in result.skipped else "exported"
+            self.stderr.write(f"{code} {state}: " + "; ".join(reasons))
         self._write(export.content, output)
 
     def handle_validate_iati(self, *, file: Path, **_: Any) -> None:
@@ -97,7 +96,16 @@ class Command(BaseCommand):
             self.stderr.write(error)
         if errors:
             raise CommandError(f"{file}: {len(errors)} problem(s) against the IATI 2.03 schema")
-        self.stdout.write(f"{file}: valid IATI {iati.IATI_VERSION} activity XML")
+        failures, _not_run = iati_rules.check(content)
+        for failure in failures:
+            self.stderr.write(str(failure))
+        broken = [f for f in failures if f.severity == "error"]
+        if broken:
+            raise CommandError(f"{file}: {len(broken)} IATI rule(s) broken")
+        self.stdout.write(
+            f"{file}: valid IATI {iati.IATI_VERSION} activity XML, and the IATI Standard's "
+            f"rules hold ({len(failures)} warning(s))"
+        )
 
     def handle_export_hxl(
         self, *, kind: str, file_format: str, country: str, output: Path | None, **_: Any

@@ -40,6 +40,7 @@ from synergy.partners.models import (
     ParticipantRole,
     Project,
     ProjectParticipant,
+    ProjectTarget,
     Sex,
     TargetKind,
 )
@@ -125,6 +126,43 @@ PROJECT_COLUMNS: list[Column] = [
     Column("target_prevent_m", _("Boys to prevent"), "#targeted+m+children+prevent"),
 ]
 
+# The per-partner table: one row per project and organisation holding targets, so that a
+# project split between partners (and its baselines and achievements) travels intact; the
+# project table's target columns are the totals.
+TARGET_VALUE_KEYS = [
+    (f"{field}_{kind}_{sex.lower()}", field, kind, sex)
+    for field in ("number", "baseline", "actual")
+    for kind in TargetKind.values
+    for sex in Sex.values
+]
+_TARGET_LABELS = {
+    ("withdraw", "F"): _("Girls to withdraw"),
+    ("withdraw", "M"): _("Boys to withdraw"),
+    ("prevent", "F"): _("Girls to prevent"),
+    ("prevent", "M"): _("Boys to prevent"),
+}
+
+
+def _target_column(key: str, field: str, kind: str, sex: str) -> Column:
+    base = _TARGET_LABELS[(kind, sex)]
+    tag = f"#targeted+{sex.lower()}+children+{kind}"
+    if field == "baseline":
+        return Column(key, format_lazy(_("{label}: baseline"), label=base), tag + "+baseline")
+    if field == "actual":
+        return Column(
+            key,
+            format_lazy(_("{label}: achieved"), label=base),
+            f"#reached+{sex.lower()}+children+{kind}",
+        )
+    return Column(key, base, tag)
+
+
+TARGET_COLUMNS: list[Column] = [
+    Column("code", _("Project code"), "#activity+code"),
+    Column("organisation", _("Organisation"), "#org+impl+name"),
+    *(_target_column(*spec) for spec in TARGET_VALUE_KEYS),
+]
+
 ACTIVITY_COLUMNS: list[Column] = [
     Column("organisation", _("Organisation"), "#org+name", aliases=("#org",)),
     Column("acronym", _("Acronym"), "#org+acronym", export_only=True),
@@ -149,12 +187,14 @@ ACTIVITY_COLUMNS: list[Column] = [
 TABLES: dict[str, list[Column]] = {
     "organisations": ORGANISATION_COLUMNS,
     "projects": PROJECT_COLUMNS,
+    "targets": TARGET_COLUMNS,
     "activities": ACTIVITY_COLUMNS,
 }
 KINDS = tuple(TABLES)
 KIND_LABELS = {
     "organisations": _("Organisations"),
     "projects": _("Projects"),
+    "targets": _("Targets by partner"),
     "activities": _("Activities (4W)"),
 }
 
@@ -260,6 +300,32 @@ def _area_chain(area: AdminArea | None, parents: dict[int, AdminArea]) -> dict[i
         chain[area.level] = area
         area = parents.get(area.parent_id) if area.parent_id else None
     return chain
+
+
+def target_rows(projects: QuerySet[Project]) -> list[list[Cell]]:
+    """One row per project and organisation with targets: numbers, baselines, achievements."""
+    rows: list[list[Cell]] = []
+    projects = projects.order_by("code").prefetch_related(
+        Prefetch(
+            "targets",
+            queryset=ProjectTarget.objects.select_related("organisation").order_by(
+                "organisation__name", "organisation_id"
+            ),
+        )
+    )
+    for project in projects:
+        by_org: dict[int, dict[tuple[str, str], ProjectTarget]] = {}
+        names: dict[int, str] = {}
+        for target in project.targets.all():
+            by_org.setdefault(target.organisation_id, {})[(target.kind, target.sex)] = target
+            names[target.organisation_id] = target.organisation.name
+        for org_id, targets in by_org.items():
+            cells: list[Cell] = [project.code, names[org_id]]
+            for _key, field, kind, sex in TARGET_VALUE_KEYS:
+                held = targets.get((kind, sex))
+                cells.append(getattr(held, field) if held is not None else None)
+            rows.append(cells)
+    return rows
 
 
 def activity_rows(activities: QuerySet[Activity]) -> list[list[Cell]]:

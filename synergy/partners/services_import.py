@@ -13,8 +13,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 
+from synergy.core.audit import audit_record
 from synergy.core.models import AdminArea, Country, Organisation, User
 from synergy.core.staging import Staged, changed_fields, staged_save
 from synergy.partners.models import (
@@ -144,3 +146,39 @@ def project_import_save(
         target.number = number
         target.full_clean()
         target.save()
+
+
+TargetValues = dict[tuple[str, str], tuple[int, int | None, int | None]]
+
+
+def organisation_targets(project: Project, organisation: Organisation) -> TargetValues:
+    """(kind, sex) -> (number, baseline, actual) of one organisation in a project."""
+    return {
+        (t.kind, t.sex): (t.number, t.baseline, t.actual)
+        for t in project.targets.filter(organisation=organisation)
+    }
+
+
+@transaction.atomic
+def organisation_targets_save(
+    *, actor: User | None, project: Project, organisation: Organisation, values: TargetValues
+) -> None:
+    """Make the organisation's targets in the project exactly ``values`` (a row of the
+    per-partner targets table): rows it no longer has are removed. Audited."""
+    existing = {(t.kind, t.sex): t for t in project.targets.filter(organisation=organisation)}
+    for key, target in existing.items():
+        if key not in values:
+            target.delete()
+    for (kind, sex), (number, baseline, actual) in values.items():
+        target = existing.get((kind, sex)) or ProjectTarget(
+            project=project, organisation=organisation, kind=kind, sex=sex
+        )
+        target.number, target.baseline, target.actual = number, baseline, actual
+        target.full_clean()
+        target.save()
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=project,
+        detail={"targets_of": organisation.pk, "rows": len(values)},
+    )

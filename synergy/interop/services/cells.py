@@ -177,6 +177,7 @@ def read_rows(table: Table, kind: str, errors: RowErrors) -> list[Row]:
 REQUIRED_COLUMNS = {
     "organisations": {"name", "kind"},
     "projects": {"code", "title", "countries"},
+    "targets": {"code", "organisation"},
     "activities": {
         "organisation",
         "country",

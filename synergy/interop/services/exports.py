@@ -27,7 +27,7 @@ def _export_queryset(kind: str, country: str) -> QuerySet[Any]:
     if kind == "organisations":
         qs: QuerySet[Any] = Organisation.objects.all()
         return qs.filter(country_id=country) if country else qs
-    if kind == "projects":
+    if kind in ("projects", "targets"):
         qs = Project.objects.all()
         return qs.filter(countries=country).distinct() if country else qs
     qs = Activity.objects.all()
@@ -37,6 +37,7 @@ def _export_queryset(kind: str, country: str) -> QuerySet[Any]:
 ROW_BUILDERS: dict[str, Callable[[QuerySet[Any]], list[list[Any]]]] = {
     "organisations": hxl.organisation_rows,
     "projects": hxl.project_rows,
+    "targets": hxl.target_rows,
     "activities": hxl.activity_rows,
 }
 

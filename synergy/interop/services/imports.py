@@ -14,6 +14,7 @@ from synergy.interop.services.cells import ImportSummary, Row, RowErrors, read_r
 from synergy.interop.services.plan_activities import plan_activities
 from synergy.interop.services.plan_organisations import plan_organisations
 from synergy.interop.services.plan_projects import plan_projects
+from synergy.interop.services.plan_targets import plan_targets
 from synergy.interop.services.plans import Plan
 from synergy.interop.tabular import (
     Table,
@@ -22,6 +23,7 @@ from synergy.interop.tabular import (
 PLANNERS: dict[str, Callable[[User | None, list[Row], RowErrors], list[Plan]]] = {
     "organisations": plan_organisations,
     "projects": plan_projects,
+    "targets": plan_targets,
     "activities": plan_activities,
 }
 

@@ -6,7 +6,8 @@ kind and cases. The kinds are evaluated as the ruleset's specification describes
 (SPEC.rst of IATI-Rulesets): ``atleast_one``, ``no_more_than_one``, ``one_or_all``,
 ``unique``, ``startswith``, ``regex_matches``, ``regex_no_matches``, ``no_spaces``,
 ``strict_sum``, ``sum``, ``if_then``, ``date_order``, ``time_limit``, ``date_now``,
-``between_dates``, ``range`` and ``loop``. Rules that need IATI's registries (``idCondition``:
+``between_dates``, ``range`` and ``loop`` (its inner cases once per value of ``foreach``,
+``$1`` replaced). Rules that need IATI's registries (``idCondition``:
 the list of registered organisation identifiers and org-id.guide prefixes) cannot be run
 offline: ``ORG-ID-PREFIX`` is checked for its shape (a registration agency code such as
 ``GB-CHC`` or ``XM-DAC``, then an identifier) and the others are listed as not run.
@@ -199,6 +200,36 @@ def _check(kind: str, case: dict[str, Any], el: etree._Element, today: dt.date) 
     return None
 
 
+def _substitute(value: Any, text: str) -> Any:
+    if isinstance(value, str):
+        return value.replace("$1", text)
+    if isinstance(value, list):
+        return [_substitute(v, text) for v in value]
+    if isinstance(value, dict):
+        return {k: _substitute(v, text) for k, v in value.items()}
+    return value
+
+
+def _expanded(
+    kind: str, spec: dict[str, Any], elements: list[etree._Element]
+) -> list[tuple[dict[str, Any], list[etree._Element]]]:
+    """(case, the elements it applies to) for each case of a rule; a ``loop`` case becomes its
+    inner cases, once per value of its ``foreach`` in each element, with ``$1`` replaced."""
+    out: list[tuple[dict[str, Any], list[etree._Element]]] = []
+    for case in spec.get("cases", []):
+        if kind != "loop":
+            out.append(({**case, "_kind": kind}, elements))
+            continue
+        for element in elements:
+            for value in dict.fromkeys(_texts(element, case["foreach"])):
+                for inner_kind, inner in case.get("do", {}).items():
+                    for inner_case in inner.get("cases", []):
+                        out.append(
+                            ({**_substitute(inner_case, value), "_kind": inner_kind}, [element])
+                        )
+    return out
+
+
 def check(xml: bytes, *, today: dt.date | None = None) -> tuple[list[Failure], list[str]]:
     """The rule failures of an activities document, and the rule ids not run here."""
     today = today or timezone.localdate()
@@ -212,15 +243,15 @@ def check(xml: bytes, *, today: dt.date | None = None) -> tuple[list[Failure], l
         for alternative in context.split(" | "):
             elements += root.getroottree().xpath(alternative.strip())
         for kind, spec in kinds.items():
-            for case in spec.get("cases", []):
+            for case, applies_to in _expanded(kind, spec, elements):
                 info = case.get("ruleInfo", {})
                 rule = str(info.get("id", kind))
-                if kind not in EVALUATED or kind == "loop":
+                if case["_kind"] not in EVALUATED:
                     not_run.add(rule)
                     continue
-                for element in elements:
+                for element in applies_to:
                     try:
-                        result = _check(kind, case, element, today)
+                        result = _check(case["_kind"], case, element, today)
                     except etree.XPathError:
                         result = None
                     if result is None:

@@ -52,6 +52,7 @@ class RulesetTest(InteropTestCase):
         self.assertEqual(result.count, 1)
         failures, not_run = iati_rules.check(result.xml)
         self.assertEqual([str(f) for f in failures], [])
+        self.assertEqual(not_run, [])  # every activity rule of the ruleset ran
         # The checks the issue names ran: identifiers, geography, budgets, results.
         for rule in (
             "1.1.3",
@@ -81,6 +82,12 @@ class RulesetTest(InteropTestCase):
         self.assertIn("3.1.2", failed(broken(countries=two)))
         no_currency = broken().replace(b' default-currency="USD"', b"")
         self.assertIn("7.8.1", failed(no_currency))
+        # A loop rule: percentages of the sectors of one (non-DAC) vocabulary add up to 100.
+        sectors = (
+            '<recipient-country code="NP"/><sector vocabulary="99" code="A" percentage="60"/>'
+            '<sector vocabulary="99" code="B" percentage="30"/>'
+        )
+        self.assertIn("2.1.2", failed(broken(countries=sectors)))
 
     def test_a_budget_over_several_years_is_one_budget_per_year(self) -> None:
         Project.objects.filter(pk=self.project.pk).update(

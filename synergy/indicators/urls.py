@@ -7,7 +7,13 @@ from synergy.indicators import views, views_roadmaps
 urlpatterns = [
     path("", views.indicator_list, name="indicators-list"),
     path("roadmaps/", views_roadmaps.roadmap_list, name="indicators-roadmaps"),
+    path("roadmaps/start/", views_roadmaps.roadmap_start, name="indicators-roadmap-start"),
     path("roadmaps/<str:country_id>/", views_roadmaps.roadmap_detail, name="indicators-roadmap"),
+    path(
+        "roadmaps/<str:country_id>/edit/",
+        views_roadmaps.roadmap_edit,
+        name="indicators-roadmap-edit",
+    ),
     path(
         "roadmaps/<str:country_id>/actions/",
         views_roadmaps.action_add,

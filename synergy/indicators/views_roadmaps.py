@@ -18,8 +18,8 @@ from django.views.decorators.http import require_POST
 
 from synergy.core.http import AuthedRequest
 from synergy.core.models import Organisation
-from synergy.indicators import access, selectors, services
-from synergy.indicators.models import Action, ActionStatus, Priority, Roadmap, WorkArea
+from synergy.indicators import access, selectors, services, services_roadmaps
+from synergy.indicators.models import Action, ActionStatus, Committee, Priority, Roadmap, WorkArea
 
 
 @login_required
@@ -36,7 +36,16 @@ def roadmap_list(request: AuthedRequest) -> HttpResponse:
                 "overdue": sum(a.is_overdue(today) for a in actions),
             }
         )
-    return render(request, "indicators/roadmap_list.html", {"rows": rows})
+    from synergy.core import roles
+    from synergy.core.models import Country
+
+    # A coordinator starts the roadmap of a country it coordinates that has none yet.
+    startable = Country.objects.filter(
+        pk__in=roles.coordinated_country_ids(request.user), roadmap__isnull=True
+    ).order_by("name")
+    return render(
+        request, "indicators/roadmap_list.html", {"rows": rows, "startable": list(startable)}
+    )
 
 
 @login_required
@@ -138,3 +147,155 @@ def action_add(request: AuthedRequest, country_id: str) -> HttpResponse:
         request, " ".join(f"{k}: {' '.join(str(m) for m in v)}" for k, v in form.errors.items())
     )
     return redirect(roadmap.get_url())
+
+
+class RoadmapForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    pathfinder_since = forms.DateField(
+        label=_lazy("Pathfinder since"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+    )
+    workshop_on = forms.DateField(
+        label=_lazy("National strategy workshop"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+    )
+    summary = forms.CharField(
+        label=_lazy("Summary"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
+    )
+
+
+class PriorityForm(forms.Form):
+    area = forms.ChoiceField(
+        label=_lazy("Area of work"),
+        choices=WorkArea.choices,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    text = forms.CharField(
+        label=_lazy("Priority"), widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"})
+    )
+
+
+class CommitteeForm(forms.Form):
+    name = forms.CharField(
+        label=_lazy("Committee"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    parent = forms.ModelChoiceField(
+        label=_lazy("Sub-committee of"),
+        queryset=Committee.objects.none(),
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    members = forms.ModelMultipleChoiceField(
+        label=_lazy("Members"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"class": "form-select"}),
+    )
+
+    def __init__(self, *args: Any, roadmap: Roadmap, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        parent = self.fields["parent"]
+        members = self.fields["members"]
+        assert isinstance(parent, forms.ModelChoiceField)
+        assert isinstance(members, forms.ModelMultipleChoiceField)
+        parent.queryset = roadmap.committees.filter(parent__isnull=True)
+        members.queryset = Organisation.objects.filter(country_id=roadmap.country_id).order_by(
+            "name"
+        )
+
+
+def _errors(form: forms.Form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@login_required
+def roadmap_edit(request: AuthedRequest, country_id: str) -> HttpResponse:
+    """The roadmap's dates and summary, its priorities and its committees, for the
+    country's coordinators."""
+    roadmap = access.access_roadmap(request.user, country_id)
+    if not access.may_edit_roadmap(request.user, roadmap):
+        raise PermissionDenied(_("Only the country's coordinators change its roadmap."))
+    which = request.POST.get("form", "") if request.method == "POST" else ""
+    post = request.POST if which else None
+    details = RoadmapForm(
+        post if which == "details" else None,
+        initial={
+            "version": roadmap.version,
+            "pathfinder_since": roadmap.pathfinder_since,
+            "workshop_on": roadmap.workshop_on,
+            "summary": roadmap.summary,
+        },
+    )
+    priority = PriorityForm(post if which == "priority" else None)
+    committee = CommitteeForm(post if which == "committee" else None, roadmap=roadmap)
+    try:
+        if which == "details" and details.is_valid():
+            services_roadmaps.roadmap_update(
+                actor=request.user, roadmap=roadmap, **details.cleaned_data
+            )
+            messages.success(request, _("The roadmap is saved."))
+            return redirect("indicators-roadmap-edit", country_id=roadmap.country_id)
+        if which == "priority" and priority.is_valid():
+            services_roadmaps.priority_add(
+                actor=request.user, roadmap=roadmap, **priority.cleaned_data
+            )
+            messages.success(request, _("The priority is added."))
+            return redirect("indicators-roadmap-edit", country_id=roadmap.country_id)
+        if which == "committee" and committee.is_valid():
+            services_roadmaps.committee_add(
+                actor=request.user, roadmap=roadmap, **committee.cleaned_data
+            )
+            messages.success(request, _("The committee is added."))
+            return redirect("indicators-roadmap-edit", country_id=roadmap.country_id)
+        if which == "remove_priority":
+            found = roadmap.priorities.filter(pk=request.POST.get("id") or 0).first()
+            if found is None:
+                raise Http404("No such priority")
+            services_roadmaps.priority_remove(actor=request.user, priority=found)
+            messages.success(request, _("The priority is removed."))
+            return redirect("indicators-roadmap-edit", country_id=roadmap.country_id)
+        if which == "remove_committee":
+            gone = roadmap.committees.filter(pk=request.POST.get("id") or 0).first()
+            if gone is None:
+                raise Http404("No such committee")
+            services_roadmaps.committee_remove(actor=request.user, committee=gone)
+            messages.success(request, _("The committee is removed."))
+            return redirect("indicators-roadmap-edit", country_id=roadmap.country_id)
+    except ValidationError as exc:
+        _errors({"details": details, "priority": priority, "committee": committee}[which], exc)
+    context = {
+        "roadmap": roadmap,
+        "details": details,
+        "priority_form": priority,
+        "committee_form": committee,
+        "priorities": roadmap.priorities.all(),
+        "committees": roadmap.committees.select_related("parent").prefetch_related("members"),
+    }
+    return render(request, "indicators/roadmap_edit.html", context)
+
+
+@login_required
+@require_POST
+def roadmap_start(request: AuthedRequest) -> HttpResponse:
+    """A coordinator starts the roadmap of a country it coordinates."""
+    from synergy.core.models import Country
+
+    country = Country.objects.filter(pk=request.POST.get("country", "").upper()).first()
+    if country is None:
+        raise Http404("No such country")
+    try:
+        services_roadmaps.roadmap_create(actor=request.user, country=country)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("indicators-roadmaps")
+    return redirect("indicators-roadmap-edit", country_id=country.pk)

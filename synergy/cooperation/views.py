@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,6 +21,7 @@ from synergy.cooperation.forms import EditForm, NeedForm, OfferForm, ProposeForm
 from synergy.cooperation.models import ExchangeOutcome, ExchangeStatus, Need, Offer, RequestStatus
 from synergy.cooperation.services import NEXT
 from synergy.core import roles
+from synergy.core.forms import service_errors
 from synergy.core.http import AuthedRequest
 from synergy.core.models import Country, IloRegion
 from synergy.knowledge.models import Theme
@@ -46,16 +46,6 @@ def _writable_countries(user: Any) -> list[str]:
     if roles.is_system_admin(user):
         return list(Country.objects.values_list("iso2", flat=True))
     return sorted(roles.coordinated_country_ids(user))
-
-
-def service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """A service's errors on the form's fields (or above the form when it has no such
-    field)."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _filters(request: AuthedRequest) -> dict[str, str]:

@@ -19,7 +19,8 @@ from synergy.cooperation.profiles import (
     survey_prevalence,
     un_subregion,
 )
-from synergy.cooperation.views import PAGE_SIZE, service_errors
+from synergy.cooperation.views import PAGE_SIZE
+from synergy.core.forms import service_errors
 from synergy.core.http import AuthedRequest
 from synergy.core.models import IloRegion
 

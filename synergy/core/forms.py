@@ -75,3 +75,13 @@ class TwoFactorDisableForm(OtpTokenForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["token"].widget.attrs.pop("autofocus", None)
+
+
+def service_errors(form: forms.BaseForm, exc: Any) -> None:
+    """A service's ValidationError on the form's fields (above the form when it names no
+    field of it): how a page shows what a service refused."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from synergy.core.forms import service_errors
 from synergy.core.http import AuthedRequest
 from synergy.core.models import Organisation
 from synergy.indicators import access, selectors, services, services_roadmaps
@@ -210,14 +211,6 @@ class CommitteeForm(forms.Form):
         )
 
 
-def _errors(form: forms.Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 @login_required
 def roadmap_edit(request: AuthedRequest, country_id: str) -> HttpResponse:
     """The roadmap's dates and summary, its priorities and its committees, for the
@@ -272,7 +265,9 @@ def roadmap_edit(request: AuthedRequest, country_id: str) -> HttpResponse:
             messages.success(request, _("The committee is removed."))
             return redirect("indicators-roadmap-edit", country_id=roadmap.country_id)
     except ValidationError as exc:
-        _errors({"details": details, "priority": priority, "committee": committee}[which], exc)
+        service_errors(
+            {"details": details, "priority": priority, "committee": committee}[which], exc
+        )
     context = {
         "roadmap": roadmap,
         "details": details,

@@ -210,7 +210,8 @@ def need_update(
     _clean_request(need, orgs, need.country)
     values = {name: getattr(need, name) for name in fields}
     if "theme" in values:
-        values["theme_id"] = values.pop("theme").pk if values["theme"] else None
+        theme = values.pop("theme")
+        values["theme_id"] = theme.pk if theme else None
     versioned_update(need, version, **values)
     if organisations is not None:
         need.organisations.set(orgs)
@@ -286,7 +287,8 @@ def offer_update(
     _clean_request(offer, list(offer.organisations.all()), offer.country)
     values = {name: getattr(offer, name) for name in fields}
     if "theme" in values:
-        values["theme_id"] = values.pop("theme").pk if values["theme"] else None
+        theme = values.pop("theme")
+        values["theme_id"] = theme.pk if theme else None
     versioned_update(offer, version, **values)
     if practices is not None:
         offer.practices.set(practices)

@@ -213,3 +213,13 @@ class EditTest(CooperationCase):
         self.assertEqual(
             self.client.get(reverse("cooperation-need-edit", args=[need.pk])).status_code, 404
         )
+
+
+class ThemeClearedTest(CooperationCase):
+    def test_clearing_a_needs_theme_writes_no_theme(self) -> None:
+        # PostgreSQL refused the update that assigned the theme twice; SQLite took it.
+        need = self.need(theme=Theme.objects.get(slug="child-labour-monitoring"))
+        services.need_update(actor=self.nina, need=need, version=1, theme=None)
+        need.refresh_from_db()
+        self.assertIsNone(need.theme)
+        self.assertEqual(need.version, 2)

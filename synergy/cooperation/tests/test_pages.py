@@ -223,3 +223,16 @@ class ThemeClearedTest(CooperationCase):
         need.refresh_from_db()
         self.assertIsNone(need.theme)
         self.assertEqual(need.version, 2)
+
+
+class HomeCardsTest(CooperationCase):
+    def test_the_home_page_counts_what_the_user_may_see(self) -> None:
+        self.need(title="Secret", confidential=True)
+        self.need(title="Public")
+        self.client.force_login(self.alice)
+        cards = {str(c.label): c.value for c in self.client.get("/").context["cards"]}
+        self.assertEqual(cards["Open cooperation needs"], 1)  # the confidential one is not hers
+        self.client.force_login(self.nina)
+        cards = {str(c.label): c.value for c in self.client.get("/").context["cards"]}
+        self.assertEqual(cards["Open cooperation needs"], 2)
+        self.assertEqual(cards["Exchanges under way"], 0)

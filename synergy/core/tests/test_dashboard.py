@@ -44,11 +44,11 @@ class DashboardTests(BaseTestCase):
         self.client.force_login(self.bob)
         self.client.get(reverse("core-home"))
         # session, user, memberships, two-factor policy, the apps' counts (overdue roadmap
-        # actions among them), and the session renewal (savepoint, update, release) that
-        # enforces the idle timeout
-        with self.assertNumQueries(19):
+        # actions and open cooperation needs, offers and exchanges among them), and the session
+        # renewal (savepoint, update, release) that enforces the idle timeout
+        with self.assertNumQueries(22):
             self.client.get(reverse("core-home"))
         for i in range(20):
             Organisation.objects.create(name=f"Extra {i}", kind="media", country_id="BR")
-        with self.assertNumQueries(19):
+        with self.assertNumQueries(22):
             self.client.get(reverse("core-home"))

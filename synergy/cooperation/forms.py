@@ -16,21 +16,9 @@ from synergy.cooperation.models import (
     RequestStatus,
 )
 from synergy.core.countries import CountryChoiceField
+from synergy.core.forms import bootstrap_classes
 from synergy.core.models import Country, Organisation
 from synergy.knowledge.models import Event, GoodPractice, PracticeStatus, Theme
-
-
-def style(form: forms.BaseForm) -> None:
-    """Bootstrap's classes on each widget."""
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            css = "form-check-input"
-        elif isinstance(widget, forms.Select):
-            css = "form-select"
-        else:
-            css = "form-control"
-        widget.attrs.setdefault("class", css)
 
 
 class RequestForm(forms.Form):
@@ -59,7 +47,7 @@ class RequestForm(forms.Form):
         self.fields["organisations"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
             country_id__in=countries
         ).order_by("name")
-        style(self)
+        bootstrap_classes(self)
 
 
 class NeedForm(RequestForm):
@@ -104,7 +92,7 @@ class EditForm(forms.Form):
     def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         del self.fields["practices" if kind == "need" else "confidential"]
-        style(self)
+        bootstrap_classes(self)
 
 
 class ProfileForm(forms.ModelForm):
@@ -147,7 +135,7 @@ class ProfileForm(forms.ModelForm):
                 initial=measures.get(kind),
             )
 
-        style(self)
+        bootstrap_classes(self)
 
     def measure_rows(self) -> list[tuple[Any, Any]]:
         return [(self[f"has_{kind}"], self[f"since_{kind}"]) for kind in InPlace.values]
@@ -186,4 +174,4 @@ class StepForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        style(self)
+        bootstrap_classes(self)

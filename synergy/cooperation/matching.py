@@ -227,21 +227,26 @@ def _key() -> tuple[Any, ...]:
     )
 
 
+def _weighted(
+    counts: Counter[str], vocabulary: dict[str, int], idf: np.ndarray
+) -> tuple[list[int], np.ndarray]:
+    """The columns and TF-IDF weights (unit length) of a text's features; features outside
+    the vocabulary are dropped. Concepts weigh ``CONCEPT_BOOST`` times a word."""
+    known = [(vocabulary[f], n, f) for f, n in counts.items() if f in vocabulary]
+    values = np.array(
+        [
+            (1.0 + math.log(n)) * idf[col] * (CONCEPT_BOOST if f.startswith("c:") else 1.0)
+            for col, n, f in known
+        ]
+    )
+    norm = float(np.linalg.norm(values)) if len(values) else 0.0
+    return [col for col, _n, _f in known], values / norm if norm > 0 else values
+
+
 def _vector(counts: Counter[str], vocabulary: dict[str, int], idf: np.ndarray) -> Any:
-    cols, values = [], []
-    for feature, n in counts.items():
-        col = vocabulary.get(feature)
-        if col is None:
-            continue
-        boost = CONCEPT_BOOST if feature.startswith("c:") else 1.0
-        cols.append(col)
-        values.append((1.0 + math.log(n)) * idf[col] * boost)
+    cols, values = _weighted(counts, vocabulary, idf)
     row = np.zeros(len(vocabulary))
-    if cols:
-        row[cols] = values
-        norm = np.linalg.norm(row)
-        if norm > 0:
-            row /= norm
+    row[cols] = values
     return row
 
 
@@ -404,16 +409,9 @@ def _build(key: tuple[Any, ...]) -> Index:
         idf[vocabulary[feature]] = math.log((n_items + 1) / (df + 1)) + 1.0
     data, indices, indptr = [], [], [0]
     for counts in rows:
-        cols = [vocabulary[f] for f in counts]
-        values = np.array(
-            [
-                (1.0 + math.log(n)) * idf[vocabulary[f]] * (CONCEPT_BOOST if f[0] == "c" else 1.0)
-                for f, n in counts.items()
-            ]
-        )
-        norm = float(np.linalg.norm(values)) if len(values) else 0.0
+        cols, values = _weighted(counts, vocabulary, idf)
         indices.extend(cols)
-        data.extend((values / norm).tolist() if norm > 0 else values.tolist())
+        data.extend(values.tolist())
         indptr.append(len(indices))
     matrix = sparse.csr_matrix(
         (np.array(data, dtype=float), np.array(indices, dtype=np.int64), np.array(indptr)),

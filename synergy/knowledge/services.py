@@ -453,6 +453,20 @@ def practices_import(*, actor: User, path: Path) -> ImportResult:
 
 # --- events and outcomes --------------------------------------------------------------------
 
+
+@transaction.atomic
+def practices_import_and_publish(*, actor: User, path: Path, publish: bool) -> ImportResult:
+    """``practices_import``, then (with ``publish``) each practice it created submitted,
+    reviewed and published by the same user: one transaction, so a publication is either all
+    in and published or not in at all."""
+    result = practices_import(actor=actor, path=path)
+    if publish:
+        for practice in result.created:
+            for action in (ReviewAction.SUBMIT, ReviewAction.REVIEW, ReviewAction.PUBLISH):
+                practice_transition(actor=actor, practice=practice, action=action)
+    return result
+
+
 EVENT_FIELDS = (
     "kind",
     "title",
@@ -470,19 +484,6 @@ EVENT_RELATIONS = (
     "participating_countries",
     "practices",
 )
-
-
-@transaction.atomic
-def practices_import_and_publish(*, actor: User, path: Path, publish: bool) -> ImportResult:
-    """``practices_import``, then (with ``publish``) each practice it created submitted,
-    reviewed and published by the same user: one transaction, so a publication is either all
-    in and published or not in at all."""
-    result = practices_import(actor=actor, path=path)
-    if publish:
-        for practice in result.created:
-            for action in (ReviewAction.SUBMIT, ReviewAction.REVIEW, ReviewAction.PUBLISH):
-                practice_transition(actor=actor, practice=practice, action=action)
-    return result
 
 
 def can_edit_event(user: User, event: Event) -> bool:

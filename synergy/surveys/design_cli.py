@@ -14,6 +14,7 @@ import pandas as pd
 from django.core.management.base import CommandError
 
 from synergy.surveys.estimation import LONELY_PSU_OPTIONS, Design
+from synergy.surveys.glm import treatment_coding
 from synergy.surveys.replicates import REPLICATE_TYPES, ReplicateDesign
 
 
@@ -141,21 +142,7 @@ def design_from(frame: pd.DataFrame, options: dict[str, Any]) -> Design | Replic
 
 
 def covariate_matrix(frame: pd.DataFrame, names: list[str]) -> tuple[np.ndarray, list[str]]:
-    """An intercept, numeric covariates as they are, and text covariates as indicators of each
-    level but the first in sorted order (R's treatment contrasts: ``regionNorth``)."""
-    columns = [np.ones(len(frame))]
-    terms = ["(Intercept)"]
-    for name in names:
-        values = frame[name]
-        if pd.api.types.is_numeric_dtype(values):
-            columns.append(values.to_numpy(dtype=np.float64))
-            terms.append(name)
-            continue
-        levels = sorted(str(v) for v in values.dropna().unique())
-        text = values.astype(str).where(values.notna())
-        for level in levels[1:]:
-            indicator = np.array((text == level).to_numpy(), dtype=np.float64)
-            indicator[values.isna().to_numpy()] = np.nan
-            columns.append(indicator)
-            terms.append(f"{name}{level}")
-    return np.column_stack(columns), terms
+    """The model matrix of the covariates (``glm.treatment_coding``) and R's coefficient
+    names (``(Intercept)``, ``age``, ``regionNorth``)."""
+    x, terms = treatment_coding({name: frame[name].to_numpy() for name in names})
+    return x, ["(Intercept)", *(t.name for t in terms)]

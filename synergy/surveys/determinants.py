@@ -18,7 +18,7 @@ import pandas as pd
 
 from synergy.classification import is_child_labour
 from synergy.surveys.childlabour import AGE_GROUPS, age_groups, classify_frame, make_design
-from synergy.surveys.glm import logistic
+from synergy.surveys.glm import logistic, treatment_coding
 
 
 @dataclass(frozen=True)
@@ -50,22 +50,6 @@ def _level_order(variable: str, level: str) -> tuple[int, str]:
     return (0, level)
 
 
-def treatment_coding(
-    columns: dict[str, np.ndarray],
-) -> tuple[np.ndarray, list[tuple[str, str, str]]]:
-    """An intercept and, for each variable, indicators of its levels but the first: the
-    design matrix and (variable, level, reference) of each column after the intercept."""
-    n = len(next(iter(columns.values()))) if columns else 0
-    matrix = [np.ones(n)]
-    labels: list[tuple[str, str, str]] = []
-    for name, values in columns.items():
-        levels = sorted({str(v) for v in values}, key=lambda v: _level_order(name, v))
-        for level in levels[1:]:
-            matrix.append((values.astype(str) == level).astype(np.float64))
-            labels.append((name, level, levels[0]))
-    return np.column_stack(matrix), labels
-
-
 def child_labour_determinants(
     frame: pd.DataFrame,
     *,
@@ -85,20 +69,22 @@ def child_labour_determinants(
     }
     # Levels from the children in scope only: a level seen only outside has no children.
     scoped = {name: values[in_scope] for name, values in columns.items()}
-    x_scope, coded = treatment_coding(scoped)
+    x_scope, coded = treatment_coding(scoped, _level_order)
     x = np.zeros((len(frame), x_scope.shape[1]))
     x[in_scope] = x_scope
     fit = logistic(
         y=np.where(in_scope, outcome, 0.0),
         covariates=x,
-        terms=["(Intercept)", *(f"{v}={lvl}" for v, lvl, _ref in coded)],
+        terms=["(Intercept)", *(f"{t.variable}={t.level}" for t in coded)],
         design=make_design(frame, lonely_psu=lonely_psu),
         subset=in_scope,
         level=level,
     )
     rows = [
-        Determinant(variable, lvl, ref, c.odds_ratio, c.or_low, c.or_high, c.estimate, c.se)
-        for (variable, lvl, ref), c in zip(coded, fit.coefficients[1:], strict=True)
+        Determinant(
+            t.variable, t.level, t.reference, c.odds_ratio, c.or_low, c.or_high, c.estimate, c.se
+        )
+        for t, c in zip(coded, fit.coefficients[1:], strict=True)
     ]
     return Determinants(framework, rows, fit.df, fit.n, level)
 

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from synergy.core.countries import CountryChoiceField
+from synergy.core.forms import bootstrap_classes
 from synergy.core.models import Country, Organisation
 from synergy.surveys.importing import EXTENSIONS, FLAG_VARIABLES, REQUIRED_VARIABLES, VARIABLES
 from synergy.surveys.models import Framework, SurveyDataset
@@ -34,18 +35,6 @@ VARIABLE_LABELS: dict[str, Any] = {
     "residence": _("Residence (urban/rural)"),
     "wealth": _("Wealth quintile"),
 }
-
-
-def _style(form: forms.Form) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            css = "form-check-input"
-        elif isinstance(widget, forms.Select):
-            css = "form-select"
-        else:
-            css = "form-control"
-        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
 
 class UploadForm(forms.Form):
@@ -73,7 +62,7 @@ class UploadForm(forms.Form):
         self.fields["file"].widget.attrs.update(
             {"accept": accept, "data-max-bytes": str(MAX_UPLOAD_BYTES)}
         )
-        _style(self)
+        bootstrap_classes(self)
 
     def clean_file(self) -> UploadedFile:
         upload: UploadedFile = self.cleaned_data["file"]
@@ -171,7 +160,7 @@ class MappingForm(forms.Form):
         self.fields["framework"] = forms.ChoiceField(
             label=_("Framework"), choices=Framework.choices, initial=dataset.framework
         )
-        _style(self)
+        bootstrap_classes(self)
 
     def mapping(self) -> dict[str, Any]:
         data = self.cleaned_data

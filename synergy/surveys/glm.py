@@ -15,16 +15,66 @@ of R's ``survey`` computes it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import pandas as pd
 from scipy import stats
 
 from synergy.surveys import fpc as fpc_rules
 from synergy.surveys.estimation import LONELY_PSU_OPTIONS, Design, LonelyPsuError, _design_codes
 
 MAX_ITERATIONS = 100
+
+
+@dataclass(frozen=True)
+class Term:
+    """A column of a model after the intercept: a numeric covariate (no level), or the
+    indicator of one level of a text covariate against its reference level."""
+
+    variable: str
+    level: str = ""
+    reference: str = ""
+
+    @property
+    def name(self) -> str:
+        """R's name of the coefficient: ``age``, ``regionNorth``."""
+        return f"{self.variable}{self.level}"
+
+
+def treatment_coding(
+    columns: Mapping[str, np.ndarray],
+    level_order: Callable[[str, str], Any] | None = None,
+) -> tuple[np.ndarray, list[Term]]:
+    """An intercept, numeric covariates as they are, and each text covariate as indicators of
+    its levels but the first, which is the reference (R's treatment contrasts). Levels are in
+    sorted order, or by ``level_order(variable, level)``; a missing text value gives NaN."""
+    n = len(next(iter(columns.values()))) if columns else 0
+    matrix = [np.ones(n)]
+    terms: list[Term] = []
+    for name, values in columns.items():
+        values = np.asarray(values)
+        if np.issubdtype(values.dtype, np.number) and values.dtype != bool:
+            matrix.append(values.astype(np.float64))
+            terms.append(Term(name))
+            continue
+        missing = pd.isna(values)
+        text = np.array([str(v) for v in values], dtype=object)
+        present = set(text[~missing])
+        levels = (
+            sorted(present, key=functools.partial(level_order, name))
+            if level_order
+            else sorted(present)
+        )
+        for level in levels[1:]:
+            indicator = (text == level).astype(np.float64)
+            indicator[missing] = np.nan
+            matrix.append(indicator)
+            terms.append(Term(name, level, levels[0]))
+    return np.column_stack(matrix), terms
 
 
 @dataclass(frozen=True)

@@ -88,9 +88,12 @@ def service_errors(form: forms.BaseForm, exc: Any) -> None:
 
 
 def bootstrap_classes(form: forms.BaseForm) -> None:
-    """Bootstrap's class on each widget of a form (kept beside any class it already has)."""
+    """Bootstrap's class on each widget of a form (kept beside any class it already has);
+    checkbox lists and hidden inputs are left to the template."""
     for field in form.fields.values():
         widget = field.widget
+        if isinstance(widget, forms.CheckboxSelectMultiple | forms.HiddenInput):
+            continue
         if isinstance(widget, forms.CheckboxInput):
             css = "form-check-input"
         elif isinstance(widget, forms.Select):

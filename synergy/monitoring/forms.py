@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from synergy.core.forms import bootstrap_classes
 from synergy.core.models import AdminArea, Country, Organisation, User
 from synergy.monitoring.models import (
     HAZARD_LABELS,
@@ -36,17 +37,7 @@ class StyledForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxSelectMultiple | forms.HiddenInput):
-                continue
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs.setdefault("class", css)
+        bootstrap_classes(self)
 
     def add_error(self, field: str | None, error: Any) -> None:
         """A service's refusal may name a field this form does not show (the household of a

@@ -94,12 +94,13 @@ def cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def read_lines(data: bytes, fmt: str) -> Iterator[Line]:
-    """Every row of the first sheet as text cells with its line; blank rows are skipped."""
+def read_lines(data: bytes, fmt: str, *, sheet: int = 0) -> Iterator[Line]:
+    """Every row of a sheet (the first by default) as text cells with its line; blank rows are
+    skipped."""
     if fmt == "csv":
         raw: Iterable[Sequence[object]] = _csv_rows(data)
     elif fmt == "xlsx":
-        raw = _xlsx_rows(data)
+        raw = _xlsx_rows(data, sheet)
     elif fmt == "ods":
         raw = _ods_rows(data)
     else:
@@ -121,7 +122,21 @@ def _csv_rows(data: bytes) -> Iterator[list[str]]:
         raise TableError(_("The CSV file is malformed: %(error)s") % {"error": exc}) from None
 
 
-def _xlsx_rows(data: bytes) -> Iterator[tuple[object, ...]]:
+def sheet_names(data: bytes) -> list[str]:
+    """The names of an Excel workbook's sheets, in order."""
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (InvalidFileException, OSError, KeyError, ValueError, zipfile.BadZipFile):
+        raise TableError(_("The file is not an Excel (.xlsx) workbook.")) from None
+    names = list(book.sheetnames)
+    book.close()
+    return names
+
+
+def _xlsx_rows(data: bytes, sheet: int = 0) -> Iterator[tuple[object, ...]]:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -130,7 +145,7 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[object, ...]]:
     except (InvalidFileException, OSError, KeyError, ValueError, zipfile.BadZipFile):
         raise TableError(_("The file is not an Excel (.xlsx) workbook.")) from None
     try:
-        yield from book.worksheets[0].iter_rows(values_only=True)
+        yield from book.worksheets[sheet].iter_rows(values_only=True)
     finally:
         book.close()
 
@@ -156,9 +171,10 @@ class Table:
     rows: list[tuple[int, dict[str, str]]]  # (line of the file, column -> text)
 
 
-def read_table(data: bytes, fmt: str, *, limit: int | None = None) -> Table:
-    """The first non-blank row is the header; ``limit`` reads only that many data rows."""
-    lines = read_lines(data, fmt)
+def read_table(data: bytes, fmt: str, *, limit: int | None = None, sheet: int = 0) -> Table:
+    """The first non-blank row is the header; ``limit`` reads only that many data rows;
+    ``sheet`` is the sheet of an Excel workbook."""
+    lines = read_lines(data, fmt, sheet=sheet)
     try:
         _line, header = next(lines)
     except StopIteration:

@@ -783,3 +783,37 @@ class ImportJob(models.Model):
     def percent(self) -> int:
         total = self.summary.get("children") or self.row_count or 1
         return min(100, round(100 * self.rows_done / total))
+
+
+class ImportedRecord(models.Model):
+    """A record that came from a KoBoToolbox or ODK export, by its identifier in the tool, so
+    that importing the same export again changes nothing and an edited submission updates
+    the record it made (see ``importing.sources``).
+
+    ``source`` and ``digest`` are blind indexes (HMAC with the blind key) of the identifier and
+    of the values imported: an identifier a partner chose may say something about a child, and
+    the values are personal data. ``record_id`` is the household's, child's or visit's key."""
+
+    class Kind(models.TextChoices):
+        HOUSEHOLD = "household", _("household")
+        CHILD = "child", _("child")
+        VISIT = "visit", _("visit")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    source = models.CharField(max_length=64)
+    record_id = models.BigIntegerField()
+    digest = models.CharField(max_length=64)
+    imported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("imported record")
+        verbose_name_plural = _("imported records")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "kind", "source"], name="imported_record_source"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"imported {self.kind} {self.record_id}"

@@ -12,7 +12,7 @@ space-separated codes (risk factors).
 The mapping, as JSON::
 
     {"columns": {"first_name": "child/name_first", "last_name": "child/name_last",
-                 "sex": "child/sex", "age": "child/age", "household_ref": "_parent_index",
+                 "sex": "child/sex", "age": "child/age", "household_ref": "hh/hh_id",
                  "head_name": "hh/head", "area": "hh/village_pcode",
                  "visit_date": "today", "econ_hours": "work/hours_week"},
      "values": {"sex": {"1": "M", "2": "F"}},
@@ -30,8 +30,14 @@ transaction through the CLMS services (encryption, blind indexes, duplicate flag
 classification of each visit, status rules, outcomes, audit), so an error on any row - even one
 only a service detects - leaves nothing written.
 
-Modules: ``targets`` (what columns map to), ``files`` (reading CSV and Excel), ``mapping``,
-``plans`` (validation: rows to a plan, or every error), ``writing`` (through the services, one
+A KoBoToolbox XLSX export with repeat groups and an ODK Central zip of CSV files are read
+whole by ``exports`` (every sheet; each repeat row joined to its parents); their records keep
+their identifier in the tool, so that ``sources`` can tell, on a second import, what is new,
+changed or unchanged.
+
+Modules: ``targets`` (what columns map to), ``exports`` (KoBo/ODK sheets), ``mapping``,
+``plans`` (validation: rows to a plan, or every error), ``sources`` (records imported before),
+``writing`` (through the services, one
 record at a time), ``candidates`` and ``batch`` (a large plan at once, with COPY) and ``jobs``
 (the upload, preview and confirmation, with progress).
 """

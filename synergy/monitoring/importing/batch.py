@@ -108,7 +108,7 @@ def run_import_batch(
                     of="household",
                 )
                 clean_from_file(household, household_fks)
-                households[key] = household
+                households[key] = hp.record = household
                 audit("create", household, Household._meta.label_lower, {})
         bulk.insert_instances(Household, list(households.values()))
 
@@ -180,7 +180,12 @@ def run_import_batch(
                         public_id=next(public_ids),
                         organisation_id=organisation.pk,
                         country_id=country.pk,
-                        household=households.get(cp.household_key) if cp.household_key else None,
+                        household=(
+                            households.get(cp.household_key)
+                            or plan.existing_households.get(cp.household_key)
+                            if cp.household_key
+                            else None
+                        ),
                         area=plan.areas.get(cp.area_code),
                         first_name=(fields.pop("first_name", "") or "").strip(),
                         created_by_id=actor.pk,
@@ -265,6 +270,7 @@ def run_import_batch(
         new_outcomes: dict[int, dict[int, Any]] = {}  # id(child) -> project -> Outcome
         for index, (cp, (child, child_visits)) in enumerate(zip(plan.children, built, strict=True)):
             children.append(child)
+            cp.record = child
             tokens.extend((child, kind, digest) for kind, digest in name_tokens[index])
             changes.append((child, "", Status.IDENTIFIED, "registered", None))
             # Duplicate flags: as services.duplicate_check, against existing and earlier rows.
@@ -326,6 +332,7 @@ def run_import_batch(
                 decision = services.rules_on_visit(state, visit, result, age=age, setup=setup)
                 visit.clean_followup = decision.clean
                 visits.append(visit)
+                vp.record = visit
                 history.append((vp.visit_date, vp.kind, decision.clean))
                 # services.apply_rules, in memory
                 after = casework.case_after(

@@ -17,9 +17,11 @@ from django_tasks import task
 
 from synergy.core.errors import ImportRowError
 from synergy.core.models import Organisation, User
-from synergy.core.tabular import TableError, format_of, read_table
+from synergy.core.tabular import TableError
+from synergy.monitoring.importing.exports import ExportTable, export_format, flatten, read_export
 from synergy.monitoring.importing.mapping import parse_mapping
 from synergy.monitoring.importing.plans import Plan, plan_import
+from synergy.monitoring.importing.sources import reconcile
 from synergy.monitoring.importing.writing import run_import
 from synergy.monitoring.models import ImportJob, ImportJobStatus
 
@@ -85,15 +87,16 @@ def job_create(*, actor: User, organisation: Organisation, filename: str, data: 
     # Uploads nobody went on with are removed as new ones arrive (and by
     # `synergy monitoring purge-uploads`), so that no personal data lingers in storage.
     jobs_purge()
-    fmt = format_of(filename)
-    table = read_table(data, fmt)
+    fmt = export_format(filename)
+    sheets, columns = read_export(data, fmt)
     job = ImportJob(
         owner=actor,
         organisation=organisation,
         filename=Path(filename).name[:200],
         fmt=fmt,
-        columns=table.columns,
-        row_count=len(table.rows),
+        columns=columns,
+        # The rows of the import are those of one sheet (chosen by the mapping): the largest.
+        row_count=max(len(sheet.table.rows) for sheet in sheets),
     )
     job.source.save(
         "source.enc", ContentFile(crypto.encrypt_bytes(data).encode("ascii")), save=False
@@ -150,11 +153,13 @@ def job_check(job: ImportJob, mapping_data: dict[str, Any] | str) -> Plan | None
     """Validate the whole file with ``mapping_data``: the job becomes "valid" (with the
     counts to write) or "invalid" (with the errors). Raises TableError (or its MappingError) for a bad file or mapping."""
     organisation = Organisation.objects.get(pk=job.organisation_id)
-    table = read_table(_source(job), job.fmt)
-    mapping = parse_mapping(mapping_data, table.columns)
+    sheets, columns = read_export(_source(job), job.fmt)
+    mapping = parse_mapping(mapping_data, columns)
+    table = flatten(sheets, list(mapping.columns.values()))
     job.mapping = mapping.to_json()
     try:
         plan = plan_import(table, mapping, organisation=organisation)
+        summary = reconcile(plan, organisation).summary()
     except ImportRowError as exc:
         job.status = "invalid"
         job.errors = [{"line": ln, "column": col, "message": msg} for ln, col, msg in exc.errors]
@@ -164,7 +169,7 @@ def job_check(job: ImportJob, mapping_data: dict[str, Any] | str) -> Plan | None
         return None
     job.status = "valid"
     job.errors = []
-    job.summary = plan.summary()
+    job.summary = {**summary, "sheet": table.sheet} if table.sheet else summary
     job_save(job)
     return plan
 
@@ -186,7 +191,7 @@ def job_execute(job_id: str) -> str:
         _progress_write(job, done)
 
     try:
-        table = read_table(_source(job), job.fmt)
+        table = _table(job)
         plan = plan_import(
             table, parse_mapping(job.mapping, table.columns), organisation=organisation
         )
@@ -194,6 +199,8 @@ def job_execute(job_id: str) -> str:
             job.summary = run_import(
                 actor=actor, organisation=organisation, plan=plan, progress=progress
             )
+            if table.sheet:
+                job.summary["sheet"] = table.sheet
             audit_record(
                 actor=actor,
                 action="import",
@@ -221,6 +228,12 @@ def job_execute(job_id: str) -> str:
     job_save(job)
     _delete_files(_folder(job.id))
     return job.status
+
+
+def _table(job: ImportJob) -> ExportTable:
+    sheets, columns = read_export(_source(job), job.fmt)
+    mapping = parse_mapping(job.mapping, columns)
+    return flatten(sheets, list(mapping.columns.values()))
 
 
 @task()

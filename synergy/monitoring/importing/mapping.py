@@ -14,7 +14,8 @@ from synergy.monitoring.importing.targets import FIELDS, GUESSES, HOUSEHOLD_DATA
 
 
 def _last_part(column: str) -> str:
-    return re.split(r"[/:.]", column)[-1].strip().lower()
+    # Group paths: KoBo joins them with "/", ODK Central and Briefcase with "-".
+    return re.split(r"[/:.-]", column)[-1].strip().lower()
 
 
 @dataclass(frozen=True)

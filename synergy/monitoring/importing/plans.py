@@ -38,6 +38,10 @@ class VisitPlan:
     visit_date: date
     kind: str
     fields: dict[str, Any]
+    # The row's identifier in KoBo/ODK (``exports``), and whether the file gave the kind.
+    source: str = ""
+    kind_given: bool = False
+    record: Any = None  # the Visit, once written
 
 
 @dataclass
@@ -51,6 +55,8 @@ class ChildPlan:
     area_code: str
     project_code: str
     visits: list[VisitPlan] = field(default_factory=list)
+    source: str = ""
+    record: Any = None  # the Child, once written (or the existing one it updates)
 
 
 @dataclass
@@ -59,6 +65,8 @@ class HouseholdPlan:
     key: str
     fields: dict[str, Any]
     area_code: str
+    source: str = ""
+    record: Any = None  # the Household, once written (or the existing one new children join)
 
 
 @dataclass
@@ -67,6 +75,8 @@ class Plan:
     children: list[ChildPlan]
     areas: dict[str, AdminArea]
     projects: dict[str, Any]
+    # Households already in the database that new children of this file join (by key).
+    existing_households: dict[str, Any] = field(default_factory=dict)
 
     @property
     def visit_count(self) -> int:
@@ -106,15 +116,25 @@ def _choices(target: str) -> set[str]:
 
 
 _DMY = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
+# ODK Briefcase writes dates the way Java does in English: "Mar 1, 2025 10:22:33 AM".
+_BRIEFCASE = re.compile(r"^([A-Z][a-z]{2}) (\d{1,2}), (\d{4})\b")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def _parse_date(text: str) -> date:
-    """ISO dates (KoBo/ODK exports, with or without a time) or day/month/year."""
+    """ISO dates (KoBo/ODK exports, with or without a time and offset: the date is the one
+    the device recorded), ODK Briefcase's "Mar 1, 2025 …" or day/month/year."""
     text = text.strip()
     try:
         return date.fromisoformat(text[:10])
     except ValueError:
         pass
+    found = _BRIEFCASE.match(text)
+    if found and found.group(1) in _MONTHS:
+        try:
+            return date(int(found.group(3)), _MONTHS.index(found.group(1)) + 1, int(found.group(2)))
+        except ValueError:
+            pass
     found = _DMY.match(text)
     if found:
         day, month, year = (int(g) for g in found.groups())
@@ -181,7 +201,11 @@ def plan_import(
     children: dict[str, ChildPlan] = {}
     order: list[ChildPlan] = []
     has_household = any(t in col for t in HOUSEHOLD_DATA) or "household_ref" in col
+    # KoBo/ODK exports: each row's identifier in the tool (see ``exports``).
+    sources = getattr(table, "sources", {})
+    joined: bool = bool(getattr(table, "sheet", ""))  # rows of a repeat sheet
     for index, (line, row) in enumerate(table.rows):
+        row_source = sources.get(line)
         if on_row is not None and index % 500 == 0:
             on_row(index)
         values: dict[str, Any] = {}
@@ -229,7 +253,12 @@ def plan_import(
         # Household
         household_key: str | None = None
         if has_household:
-            household_key = values.get("household_ref") or f"line-{line}"
+            household_key = values.get("household_ref") or (
+                # A joined repeat row belongs to its submission's household.
+                f"submission:{row_source.submission}"
+                if row_source is not None and joined
+                else f"line-{line}"
+            )
             data = {t: values[t] for t in HOUSEHOLD_DATA if t in values}
             known = households.get(household_key)
             if known is None:
@@ -241,7 +270,13 @@ def plan_import(
                     )
                 if not data.get("consent_by"):
                     errors.add(line, column_of("consent_by"), _("required"))
-                households[household_key] = HouseholdPlan(line, household_key, data, area_code)
+                households[household_key] = HouseholdPlan(
+                    line,
+                    household_key,
+                    data,
+                    area_code,
+                    source=_source_of(household_key, "household", row_source),
+                )
             else:
                 for target, value in data.items():
                     if target in known.fields and known.fields[target] != value:
@@ -278,6 +313,7 @@ def plan_import(
                 registered_on=registered_on,
                 area_code=area_code,
                 project_code=project_code,
+                source=_source_of(values.get("child_ref", ""), "child", row_source),
             )
             children[child_key] = plan
             order.append(plan)
@@ -303,7 +339,14 @@ def plan_import(
                 if t in values and t not in ("visit_date", "visit_kind")
             }
             plan.visits.append(
-                VisitPlan(line, values["visit_date"], values.get("visit_kind", ""), visit_fields)
+                VisitPlan(
+                    line,
+                    values["visit_date"],
+                    values.get("visit_kind", ""),
+                    visit_fields,
+                    source=row_source.record if row_source is not None else "",
+                    kind_given="visit_kind" in values,
+                )
             )
         elif any(t in values for t in VISIT_TARGETS if t != "visit_kind") and not any(
             e[0] == line and e[1] == column_of("visit_date") for e in errors.items
@@ -319,6 +362,16 @@ def plan_import(
             if not visit.kind:
                 visit.kind = "identification" if position == 0 else "follow_up"
     return Plan(households, order, areas, projects)
+
+
+def _source_of(ref: str, kind: str, row_source: Any) -> str:
+    """A record's identifier for a file from KoBo/ODK: the file's own reference (a household
+    or child code) when it has one, else the submission's (household) or the row's."""
+    if row_source is None:
+        return ""
+    if ref and not ref.startswith(("line-", "submission:")):
+        return f"{kind}:{ref}"
+    return f"{kind}:" + (row_source.submission if kind == "household" else row_source.record)
 
 
 def _convert(target: str, text: str, choice_sets: dict[str, set[str]], today: date) -> Any:

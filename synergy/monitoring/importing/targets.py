@@ -78,7 +78,9 @@ FALSE_WORDS = {"0", "no", "n", "false", "non", "não", "nao", "لا"}
 
 # Likely source columns (last part of the name, lower case) for each target.
 GUESSES: dict[str, tuple[str, ...]] = {
-    "household_ref": ("household_ref", "household_id", "hh_id", "_parent_index", "hhid"),
+    # Not KoBo's _index / _parent_index: they number the rows of one export, and the join of a
+    # repeat sheet to its submission is made from them already (``exports``).
+    "household_ref": ("household_ref", "household_id", "hh_id", "hhid"),
     "head_name": ("head_name", "hh_head", "head", "household_head", "name_head"),
     "address": ("address", "hh_address"),
     "contact_phone": ("contact_phone", "phone", "telephone"),
@@ -87,7 +89,7 @@ GUESSES: dict[str, tuple[str, ...]] = {
     "consent_given": ("consent_given", "consent"),
     "consent_by": ("consent_by",),
     "consent_date": ("consent_date",),
-    "child_ref": ("child_ref", "child_id", "_index", "childid"),
+    "child_ref": ("child_ref", "child_id", "childid"),
     "first_name": ("first_name", "name_first", "firstname", "given_name", "child_name"),
     "last_name": ("last_name", "name_last", "lastname", "surname", "family_name"),
     "other_names": ("other_names", "middle_name", "name_other"),

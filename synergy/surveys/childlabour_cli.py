@@ -33,10 +33,21 @@ def add_childlabour_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--lonely-psu", default="fail", choices=LONELY_PSU_OPTIONS, help="single-PSU strata"
     )
-    parser.add_argument("--format", default="csv", choices=("csv", "json", "xlsx", "sdmx"))
+    parser.add_argument(
+        "--format",
+        default="csv",
+        choices=("csv", "json", "xlsx", "sdmx-csv", "sdmx"),
+        help="sdmx-csv: the SDG 8.7.1 series with the full SDG series key (sdmx is the same)",
+    )
     parser.add_argument("--output", help="file to write (standard output if omitted)")
     parser.add_argument("--ref-area", default="", help="SDMX REF_AREA (ISO alpha-2 or M49)")
     parser.add_argument("--time-period", default="", help="SDMX TIME_PERIOD (survey year)")
+    parser.add_argument(
+        "--sdmx-unlisted-ages",
+        default="refuse",
+        choices=("refuse", "omit"),
+        help="age groups the SDG codelist has no code for (5-11): refuse, or leave them out",
+    )
 
 
 class Writer(Protocol):
@@ -77,11 +88,14 @@ def run_childlabour_command(options: Mapping[str, Any], stdout: Writer) -> None:
         return
     if fmt == "json":
         text = json.dumps(table.to_json(), indent=2) + "\n"
-    elif fmt == "sdmx":
+    elif fmt in ("sdmx-csv", "sdmx"):
         if not options.get("ref_area") or not options.get("time_period"):
-            raise ValueError("--format sdmx needs --ref-area and --time-period")
+            raise ValueError("--format sdmx-csv needs --ref-area and --time-period")
         text = exports.table_to_sdmx_csv(
-            table, ref_area=options["ref_area"], time_period=options["time_period"]
+            table,
+            ref_area=options["ref_area"],
+            time_period=options["time_period"],
+            unlisted_ages=options.get("sdmx_unlisted_ages") or "refuse",
         )
     else:
         text = exports.table_to_csv(table)

@@ -1,18 +1,22 @@
 """Writing the 8.7.1 table: CSV, Excel (openpyxl) and SDMX-CSV.
 
-SDMX series. The SDG global database has two series for indicator 8.7.1:
-SL_TLF_CHLDEA, "proportion of children engaged in economic activity", and SL_TLF_CHLDEC,
-"proportion of children engaged in economic activity and household chores". Child-labour
-prevalence computed under an ICLS framework goes to SL_TLF_CHLDEA and under a MICS framework
-(whose child labour counts household chores) to SL_TLF_CHLDEC, as the issue asks. Note that
-the ICLS general production boundary ("icls-gpb") also counts hazardous unpaid household
-services; it is still reported as SL_TLF_CHLDEA here, so that one framework family maps to one
-series; callers who disagree can pass ``series``.
+SDMX series. The SDG global database has two series for indicator 8.7.1, each with a number
+series beside it: SL_TLF_CHLDEA ("proportion of children engaged in economic activity") and
+SL_TLF_CHLDEAN (their number), SL_TLF_CHLDEC ("... in economic activity and household chores")
+and SL_TLF_CHLDECN. Child-labour prevalence computed under an ICLS framework goes to
+SL_TLF_CHLDEA and under a MICS framework (whose child labour counts household chores) to
+SL_TLF_CHLDEC. The ICLS general production boundary ("icls-gpb") also counts hazardous unpaid
+household services; it is still reported as SL_TLF_CHLDEA here, so that one framework family
+maps to one series; callers who disagree can pass ``series``.
 
-Only the prevalence goes to SDMX (no SDG series holds the numbers or hazardous work), and only
-the national rows (any further breakdown such as region at its total); REF_AREA is the
-country's ISO alpha-2 or M49 code as given, OBS_VALUE is a percentage (UNIT_MEASURE PT) and
-LOWER_BOUND / UPPER_BOUND the confidence interval in percent.
+Each observation carries the full series key of the SDG data structure (``sdg_codes``: FREQ,
+REPORTING_TYPE, SERIES, REF_AREA, SEX, AGE and the other breakdowns at "_T", TIME_PERIOD) and
+its attributes (UNIT_MEASURE, UNIT_MULT, OBS_STATUS, NATURE, LOWER_BOUND / UPPER_BOUND: the
+confidence interval). Every code is checked against the SDG codelists shipped in the package:
+an age group the codelist lacks (5-11: there is no Y5T11) is refused, or left out when the
+caller says so; REF_AREA must be in CL_AREA (written as the M49 code, the SDG database's
+convention) and TIME_PERIOD a year, the survey's when it is known. Only the national rows go
+to SDMX (any further breakdown, such as region, at its total).
 """
 
 from __future__ import annotations
@@ -20,29 +24,27 @@ from __future__ import annotations
 import csv
 import io
 import math
+from datetime import UTC, datetime
 from typing import Any
 
 import pandas as pd
 
-from synergy.surveys.childlabour import AGE_TOTAL, MICS_FRAMEWORKS, TOTAL, ChildLabourTable
+from synergy.surveys import sdg_codes
+from synergy.surveys.childlabour import MICS_FRAMEWORKS, TOTAL, ChildLabourTable
 
 SDG_DATAFLOW = "IAEG-SDGs:DF_SDG_GLH(1.0)"
 SERIES_ICLS = "SL_TLF_CHLDEA"
 SERIES_MICS = "SL_TLF_CHLDEC"
-SDMX_COLUMNS = (
-    "DATAFLOW",
-    "REF_AREA",
-    "TIME_PERIOD",
-    "SERIES",
-    "SEX",
-    "AGE",
+SDMX_ATTRIBUTES = (
     "OBS_VALUE",
     "UNIT_MEASURE",
+    "UNIT_MULT",
+    "OBS_STATUS",
+    "NATURE",
     "LOWER_BOUND",
     "UPPER_BOUND",
-    "NATURE",
 )
-AGE_CODES = {"5-11": "Y5T11", "12-14": "Y12T14", "15-17": "Y15T17", AGE_TOTAL: "Y5T17"}
+UNLISTED_AGES = ("refuse", "omit")
 STAT_COLUMNS = (
     ("child_labour", "child_labour_pct", 100.0),
     ("child_labour_number", "child_labour_number", 1.0),
@@ -119,54 +121,153 @@ def _percent(value: float) -> float | str:
     return "" if math.isnan(value) else round(value * 100, 4)
 
 
+def _number(value: float) -> float | str:
+    return "" if math.isnan(value) else round(value)
+
+
+class SdmxError(ValueError):
+    """The table cannot be written as SDG SDMX: the message names the code at fault."""
+
+
+def sdmx_columns() -> tuple[str, ...]:
+    return ("DATAFLOW", *sdg_codes.structure().dimensions, *SDMX_ATTRIBUTES)
+
+
+def age_code(age_group: str) -> str:
+    """The SDG code of an age group: "12-14" -> "Y12T14"."""
+    low, _sep, high = age_group.partition("-")
+    return f"Y{low}T{high}"
+
+
+def unlisted_age_groups(table: ChildLabourTable) -> list[str]:
+    """The table's age groups that the SDG codelist CL_AGE has no code for."""
+    codes = sdg_codes.structure().codes("AGE")
+    groups = dict.fromkeys(row.age_group for row in table.rows)
+    return [g for g in groups if age_code(g) not in codes]
+
+
+def sdmx_area(ref_area: str) -> str:
+    """REF_AREA as the SDG database writes it: the M49 code ("524" for Nepal), from an M49 or
+    ISO alpha-2 code of CL_AREA (or an ISO alpha-3 code)."""
+    areas = sdg_codes.structure().codes("REF_AREA")
+    code = ref_area.strip().upper()
+    if code.isdigit():
+        code = str(int(code))  # "040" -> "40"
+    elif len(code) == 3:
+        import pycountry
+
+        country = pycountry.countries.get(alpha_3=code)
+        code = country.alpha_2 if country is not None else code
+    if code not in areas:
+        raise SdmxError(
+            f"REF_AREA {ref_area!r} is not in the SDG codelist CL_AREA "
+            "(give the country's M49 or ISO code)"
+        )
+    if code.isdigit():
+        return code
+    numeric = [c for c, name in areas.items() if c.isdigit() and name == areas[code]]
+    return numeric[0] if numeric else code
+
+
+def sdmx_period(time_period: str | int, *, survey_year: int | None = None) -> str:
+    """TIME_PERIOD of an annual observation: the year, the survey's when it is known."""
+    text = str(time_period).strip()
+    if not (len(text) == 4 and text.isdigit()):
+        raise SdmxError(f"TIME_PERIOD {text!r} is not a year (FREQ is annual: write e.g. 2024)")
+    if survey_year is not None and int(text) != survey_year:
+        raise SdmxError(f"TIME_PERIOD {text} is not the survey's year ({survey_year})")
+    this_year = datetime.now(tz=UTC).year
+    if not 1990 <= int(text) <= this_year:
+        raise SdmxError(f"TIME_PERIOD {text} is outside 1990-{this_year}")
+    return text
+
+
 def sdmx_records(
     table: ChildLabourTable,
     *,
     ref_area: str,
     time_period: str | int,
+    survey_year: int | None = None,
     series: str | None = None,
     nature: str = "C",
+    obs_status: str = "A",
+    unlisted_ages: str = "refuse",
     dataflow: str = SDG_DATAFLOW,
 ) -> list[dict[str, Any]]:
+    """One observation per national row and series (the share, then the number), with the
+    full series key. Raises SdmxError naming the first code the SDG codelists lack."""
+    structure = sdg_codes.structure()
+    share_series = series or series_for(table.framework)
+    number_series = share_series + "N"
+    fixed = {
+        "FREQ": "A",
+        "REPORTING_TYPE": "N",
+        "REF_AREA": sdmx_area(ref_area),
+        "TIME_PERIOD": sdmx_period(time_period, survey_year=survey_year),
+    }
+    attributes = {"NATURE": nature, "OBS_STATUS": obs_status, "UNIT_MULT": "0"}
+    for concept, code in attributes.items():
+        if not structure.has(concept, code):
+            raise SdmxError(f"{concept} {code!r} is not in the SDG codelist")
+    for code in (share_series, number_series):
+        if not structure.has("SERIES", code):
+            raise SdmxError(f"SERIES {code!r} is not in the SDG codelist CL_SERIES")
+    if unlisted_ages not in UNLISTED_AGES:
+        raise SdmxError(f"unlisted_ages must be one of {', '.join(UNLISTED_AGES)}")
+    unlisted = unlisted_age_groups(table)
+    if unlisted and unlisted_ages == "refuse":
+        raise SdmxError(
+            "the SDG codelist CL_AGE has no code for the age group(s) "
+            + ", ".join(f"{g} ({age_code(g)})" for g in unlisted)
+            + ": leave them out (--sdmx-unlisted-ages omit) or break the table down by sex only"
+        )
+    # The breakdowns Synergy does not make are at their total.
+    totals = {
+        d: "_T"
+        for d in structure.dimensions
+        if d not in fixed and d not in ("SERIES", "SEX", "AGE")
+    }
     records = []
     for row in table.rows:
         others = {k: v for k, v in row.domain.items() if k not in ("sex", "age_group")}
-        if any(v != TOTAL for v in others.values()):
+        if any(v != TOTAL for v in others.values()) or row.age_group in unlisted:
             continue
-        stat = row.child_labour
+        if not structure.has("SEX", row.sex):
+            raise SdmxError(f"SEX {row.sex!r} is not in the SDG codelist CL_SEX")
+        key = {**fixed, **totals, "SEX": row.sex, "AGE": age_code(row.age_group)}
+        share, number = row.child_labour, row.child_labour_number
         records.append(
             {
                 "DATAFLOW": dataflow,
-                "REF_AREA": ref_area,
-                "TIME_PERIOD": str(time_period),
-                "SERIES": series or series_for(table.framework),
-                "SEX": row.sex,
-                "AGE": AGE_CODES[row.age_group],
-                "OBS_VALUE": _percent(stat.estimate),
+                **key,
+                **attributes,
+                "SERIES": share_series,
+                "OBS_VALUE": _percent(share.estimate),
                 "UNIT_MEASURE": "PT",
-                "LOWER_BOUND": _percent(stat.ci_low),
-                "UPPER_BOUND": _percent(stat.ci_high),
-                "NATURE": nature,
+                "LOWER_BOUND": _percent(share.ci_low),
+                "UPPER_BOUND": _percent(share.ci_high),
+            }
+        )
+        records.append(
+            {
+                "DATAFLOW": dataflow,
+                **key,
+                **attributes,
+                "SERIES": number_series,
+                "OBS_VALUE": _number(number.estimate),
+                "UNIT_MEASURE": "NUMBER",
+                "LOWER_BOUND": _number(number.ci_low),
+                "UPPER_BOUND": _number(number.ci_high),
             }
         )
     return records
 
 
-def table_to_sdmx_csv(
-    table: ChildLabourTable,
-    *,
-    ref_area: str,
-    time_period: str | int,
-    series: str | None = None,
-    nature: str = "C",
-) -> str:
-    """SDMX-CSV (version 1.0 layout: a DATAFLOW column, then one column per component)."""
+def table_to_sdmx_csv(table: ChildLabourTable, **options: Any) -> str:
+    """SDMX-CSV (version 1.0 layout: a DATAFLOW column, then one column per dimension in the
+    order of the SDG data structure, the observation value and the attributes)."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=SDMX_COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=sdmx_columns(), lineterminator="\n")
     writer.writeheader()
-    writer.writerows(
-        sdmx_records(
-            table, ref_area=ref_area, time_period=time_period, series=series, nature=nature
-        )
-    )
+    writer.writerows(sdmx_records(table, **options))
     return buffer.getvalue()

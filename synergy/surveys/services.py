@@ -230,9 +230,18 @@ def dataset_export(
             f"{stem}.xlsx",
         )
     else:
-        text = exports.table_to_sdmx_csv(
-            table, ref_area=m49_code(dataset.country), time_period=dataset.year
-        )
+        try:
+            # The page's table has the 5-11 group, which the SDG codelist has no code for: it
+            # is left out of the SDMX file (the page says so).
+            text = exports.table_to_sdmx_csv(
+                table,
+                ref_area=m49_code(dataset.country),
+                time_period=dataset.year,
+                survey_year=dataset.year,
+                unlisted_ages="omit",
+            )
+        except exports.SdmxError as exc:
+            raise ValidationError({"format": str(exc)}) from None
         result = Export(text.encode(), "text/csv; charset=utf-8", f"{stem}-sdmx.csv")
     audit_record(
         actor=actor,

@@ -280,6 +280,10 @@ def dataset_download(request: AuthedRequest, dataset_id: int, fmt: str) -> HttpR
     except LonelyPsuError as exc:
         messages.error(request, str(exc))
         return redirect("surveys-table", dataset_id=dataset.pk)
+    except ValidationError as exc:
+        # A code the SDG codelists lack (the country or the year) for SDMX.
+        messages.error(request, " ".join(exc.messages))
+        return redirect("surveys-table", dataset_id=dataset.pk)
     response = HttpResponse(export.content, content_type=export.content_type)
     response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
     return response

@@ -74,7 +74,10 @@ def test_it_uploads_maps_and_draws_the_table(
     with page.expect_download() as download:
         page.get_by_role("link", name="SDMX-CSV").click()
     frame = pd.read_csv(download.value.path(), dtype=str)
-    assert set(frame["SERIES"]) == {"SL_TLF_CHLDEA"}
+    assert set(frame["SERIES"]) == {"SL_TLF_CHLDEA", "SL_TLF_CHLDEAN"}
+    # The page's 5-11 group has no SDG code: left out, as the page says.
+    assert "Y5T11" not in set(frame["AGE"])
+    assert set(frame["REF_AREA"]) == {"524"}
 
 
 @pytest.mark.browser

@@ -79,13 +79,16 @@ def test_it_writes_json_by_region(tmp_path: Path) -> None:
 
 def test_it_writes_sdmx_and_xlsx(tmp_path: Path) -> None:
     source, mapping = write_inputs(tmp_path)
-    sdmx = run(
-        str(source), "--mapping", str(mapping), "--format", "sdmx",
-        "--ref-area", "NP", "--time-period", "2019",
-    )  # fmt: skip
+    options = ["--mapping", str(mapping), "--ref-area", "NP", "--time-period", "2019"]
+    # The default breakdown has the 5-11 group, which the SDG codelist has no code for.
+    with pytest.raises(CommandError, match=r"5-11 \(Y5T11\).*--sdmx-unlisted-ages omit"):
+        run(str(source), *options, "--format", "sdmx-csv")
+    sdmx = run(str(source), *options, "--format", "sdmx-csv", "--sdmx-unlisted-ages", "omit")
     frame = pd.read_csv(io.StringIO(sdmx), dtype=str)
-    assert set(frame["SERIES"]) == {"SL_TLF_CHLDEA"}
-    assert set(frame["REF_AREA"]) == {"NP"}
+    assert set(frame["SERIES"]) == {"SL_TLF_CHLDEA", "SL_TLF_CHLDEAN"}
+    assert set(frame["REF_AREA"]) == {"524"}
+    # "sdmx" is the same format under its older name.
+    assert run(str(source), *options, "--format", "sdmx", "--by", "sex").startswith("DATAFLOW,FREQ")
     xlsx = tmp_path / "table.xlsx"
     run(str(source), "--mapping", str(mapping), "--format", "xlsx", "--output", str(xlsx))
     assert len(pd.read_excel(xlsx, sheet_name="8.7.1")) == 12

@@ -300,3 +300,15 @@ class ListTests(SurveyViewTestCase):
             response = self.client.get(url)
         self.assertEqual(len(response.context["page"].object_list), 25)
         self.assertContains(self.client.get(url + "?page=2"), "Page 2 of 2")
+
+
+class SdmxDownloadTests(SurveyViewTestCase):
+    def test_a_year_the_sdg_database_cannot_take_is_said_not_crashed_on(self) -> None:
+        dataset = self.ready_dataset()
+        SurveyDataset.objects.filter(pk=dataset.pk).update(year=1985)
+        self.client.force_login(self.alice)
+        response = self.client.get(
+            reverse("surveys-download", args=[dataset.pk, "sdmx"]), follow=True
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "TIME_PERIOD 1985 is outside 1990-")

@@ -120,6 +120,7 @@ PROJECT_COLUMNS: list[Column] = [
     Column("budget_currency", _("Currency"), "#currency"),
     Column("budget_period_start", _("Budget period start"), "#date+start+budget"),
     Column("budget_period_end", _("Budget period end"), "#date+end+budget"),
+    Column("budget_interval", _("Budget reported (year or quarter)"), "#meta+budget+interval"),
     Column("target_withdraw_f", _("Girls to withdraw"), "#targeted+f+children+withdraw"),
     Column("target_withdraw_m", _("Boys to withdraw"), "#targeted+m+children+withdraw"),
     Column("target_prevent_f", _("Girls to prevent"), "#targeted+f+children+prevent"),
@@ -288,6 +289,7 @@ def project_rows(projects: QuerySet[Project]) -> list[list[Cell]]:
                 project.budget_currency,
                 project.budget_period_start,
                 project.budget_period_end,
+                project.budget_interval,
                 *[totals[key] if seen[key] else None for key, _kind, _sex in TARGET_KEYS],
             ]
         )

@@ -17,9 +17,9 @@ activity-date, recipient-country, sector, tag, budget, result.
 * Dates: planned start (1) and, when known, planned end (3); Synergy records no actual dates,
   so none are written.
 * Sector DAC 16070 "Labour rights" (vocabulary 1) and tag "8.7" (vocabulary 3, SDG targets).
-* One budget per calendar year of the project's budget period (or its dates), type 1
-  original, status 1 indicative, valued at each period's start: the amount is shared by days
-  (rule 7.5.3: a budget period is at most a year). A budget without a currency is left out
+* One budget per calendar year, or quarter (the project's ``budget_interval``), of the
+  project's budget period (or its dates), type 1 original, status 1 indicative, valued at each
+  period's start: the amount is shared by days (rule 7.5.3: a budget period is at most a year). A budget without a currency is left out
   and the reason given (rule 7.8.1).
 * One output result (type 1) per target kind ("children withdrawn", "children prevented"),
   with one indicator (measure 1, unit) whose baseline, target and actual carry a ``sex``
@@ -228,14 +228,26 @@ def _dates(activity: etree._Element, project: Project, generated: dt.datetime) -
         )
 
 
-def budget_periods(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]:
-    """The calendar years (cut to the period) from ``start`` to ``end``, both included."""
+def _period_end(day: dt.date, interval: str) -> dt.date:
+    """The last day of the calendar year or quarter holding ``day``."""
+    if interval == "quarter":
+        last_month = (day.month - 1) // 3 * 3 + 3
+        following = dt.date(day.year + last_month // 12, last_month % 12 + 1, 1)
+        return following - dt.timedelta(days=1)
+    return dt.date(day.year, 12, 31)
+
+
+def budget_periods(
+    start: dt.date, end: dt.date, interval: str = "year"
+) -> list[tuple[dt.date, dt.date]]:
+    """The calendar years, or quarters, (cut to the period) from ``start`` to ``end``, both
+    included."""
     periods = []
-    year_start = start
-    while year_start <= end:
-        year_end = min(dt.date(year_start.year, 12, 31), end)
-        periods.append((year_start, year_end))
-        year_start = year_end + dt.timedelta(days=1)
+    period_start = start
+    while period_start <= end:
+        period_end = min(_period_end(period_start, interval), end)
+        periods.append((period_start, period_end))
+        period_start = period_end + dt.timedelta(days=1)
     return periods
 
 
@@ -257,7 +269,7 @@ def _budget(activity: etree._Element, project: Project, notes: list[str]) -> Non
     if not project.budget_currency:
         notes.append("budget left out: it has no currency")
         return
-    periods = budget_periods(start, end)
+    periods = budget_periods(start, end, project.budget_interval)
     for (period_start, period_end), value in zip(
         periods, split_budget(project.budget_amount, periods), strict=True
     ):

@@ -5,7 +5,7 @@ every signed-in member reads; writes follow synergy.partners.access."""
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -309,6 +309,7 @@ class ProjectDetailOut(ProjectOut):
     budget_currency: str
     budget_period_start: date | None
     budget_period_end: date | None
+    budget_interval: str
     targets: list[TargetIO]
 
     @staticmethod
@@ -366,6 +367,7 @@ class ProjectIn(Body):
     budget_currency: str = "USD"
     budget_period_start: date | None = None
     budget_period_end: date | None = None
+    budget_interval: Literal["year", "quarter"] = "year"
     participants: list[ParticipantIn]
     targets: list[TargetIn] = []
 
@@ -391,6 +393,7 @@ class ProjectPatch(Body):
     budget_currency: Annotated[str, Field(None)]
     budget_period_start: date | None = None
     budget_period_end: date | None = None
+    budget_interval: Annotated[Literal["year", "quarter"], Field(None)]
     participants: Annotated[list[ParticipantIn], Field(None, description="Replaces all")]
     targets: Annotated[list[TargetIn], Field(None, description="Replaces all")]
 
@@ -440,8 +443,9 @@ def _project_kwargs(data: dict[str, Any]) -> dict[str, Any]:
             )
             for t in data["targets"]
         ]
-    if data.get("budget_currency") is None:
-        data.pop("budget_currency", None)
+    for name in ("budget_currency", "budget_interval"):
+        if data.get(name) is None:
+            data.pop(name, None)
     return data
 
 

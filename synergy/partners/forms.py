@@ -171,6 +171,7 @@ class ProjectForm(VersionedForm):
             "budget_currency",
             "budget_period_start",
             "budget_period_end",
+            "budget_interval",
             "iati_identifier",
         ]
         widgets = {
@@ -180,6 +181,17 @@ class ProjectForm(VersionedForm):
             "budget_period_start": DateInput(),
             "budget_period_end": DateInput(),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Yearly unless the form says otherwise (a form posted without the field keeps it).
+        self.fields["budget_interval"].required = False
+
+    def clean_budget_interval(self) -> str:
+        value = self.cleaned_data.get("budget_interval")
+        if value:
+            return str(value)
+        return self.instance.budget_interval if self.instance.pk else "year"
 
 
 class ParticipantForm(forms.Form):

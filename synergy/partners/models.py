@@ -74,6 +74,13 @@ class ShareBasis(models.TextChoices):
     TARGETS = "targets", _("Percent of targets")
 
 
+class BudgetInterval(models.TextChoices):
+    """How a project's budget is reported period by period (IATI: at most a year each)."""
+
+    YEAR = "year", _("Yearly")
+    QUARTER = "quarter", _("Quarterly")
+
+
 class ProjectStatus(models.IntegerChoices):
     """IATI ActivityStatus codelist, stored as its code."""
 
@@ -294,6 +301,13 @@ class Project(Versioned):
     budget_currency = models.CharField(_("currency"), max_length=3, blank=True, default="USD")
     budget_period_start = models.DateField(_("budget period start"), null=True, blank=True)
     budget_period_end = models.DateField(_("budget period end"), null=True, blank=True)
+    budget_interval = models.CharField(
+        _("budget reported"),
+        max_length=8,
+        choices=BudgetInterval.choices,
+        default=BudgetInterval.YEAR,
+        help_text=_("The periods of the budget in exports (IATI): calendar years or quarters."),
+    )
 
     class Meta:
         ordering = ["code"]

@@ -58,6 +58,7 @@ PROJECT_FIELDS = (
     "budget_currency",
     "budget_period_start",
     "budget_period_end",
+    "budget_interval",
 )
 
 

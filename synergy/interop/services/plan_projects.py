@@ -14,6 +14,7 @@ from synergy.interop.services.plans import Plan
 from synergy.interop.services.rights import Rights
 from synergy.partners import services_import
 from synergy.partners.models import (
+    BudgetInterval,
     Focus,
     ParticipantRole,
     Project,
@@ -126,6 +127,11 @@ def plan_projects(actor: User | None, rows: list[Row], errors: RowErrors) -> lis
             "budget_period_start": row.date("budget_period_start"),
             "budget_period_end": row.date("budget_period_end"),
         }
+        # A file from before the column existed leaves the project's choice as it is.
+        if "budget_interval" in row.cells:
+            values["budget_interval"] = (
+                row.choice("budget_interval", BudgetInterval, required=False) or "year"
+            )
         if not row.ok:
             continue
         staged = services_import.project_stage(project, actor=actor, values=values)

@@ -130,6 +130,7 @@ class HxlImportTest(InteropTestCase):
         self.assertEqual(events.first().detail["updated"], 1)  # type: ignore[union-attr]
 
     def test_it_round_trips_every_table(self) -> None:
+        Project.objects.filter(pk=self.project.pk).update(budget_interval="quarter")
         exports = {
             kind: services.export_table(actor=self.root, kind=kind, file_format=fmt)
             for kind, fmt in (("organisations", "csv"), ("projects", "xlsx"), ("activities", "csv"))
@@ -173,3 +174,4 @@ class HxlImportTest(InteropTestCase):
             # Rows come back in export order, so compare them as sets.
             self.assertEqual(sorted(map(repr, after[name])), sorted(map(repr, before[name])), name)
         self.assertEqual(Project.objects.get().areas.get(), self.district)
+        self.assertEqual(Project.objects.get().budget_interval, "quarter")

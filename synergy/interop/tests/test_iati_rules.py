@@ -115,6 +115,31 @@ class RulesetTest(InteropTestCase):
         )
         self.assertEqual(failed(self.export().xml), set())
 
+    def test_a_quarterly_project_has_one_budget_per_quarter(self) -> None:
+        Project.objects.filter(pk=self.project.pk).update(
+            budget_period_start=dt.date(2025, 2, 15),
+            budget_period_end=dt.date(2026, 1, 31),
+            budget_interval="quarter",
+        )
+        root = etree.fromstring(self.export().xml)
+        budgets = root.findall("iati-activity/budget")
+        self.assertEqual(
+            [
+                (b.find("period-start").get("iso-date"), b.find("period-end").get("iso-date"))
+                for b in budgets
+            ],
+            [
+                ("2025-02-15", "2025-03-31"),
+                ("2025-04-01", "2025-06-30"),
+                ("2025-07-01", "2025-09-30"),
+                ("2025-10-01", "2025-12-31"),
+                ("2026-01-01", "2026-01-31"),
+            ],
+        )
+        self.assertEqual(sum(Decimal(b.findtext("value")) for b in budgets), Decimal("250000.00"))
+        self.assertEqual(failed(self.export().xml), set())
+        self.assertEqual(iati.schema_errors(self.export().xml), [])
+
     def test_nothing_is_invented(self) -> None:
         Project.objects.filter(pk=self.project.pk).update(budget_currency="")
         result = self.export()

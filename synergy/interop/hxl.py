@@ -34,6 +34,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from synergy.core.models import AdminArea, Organisation
+from synergy.interop import clusters
 from synergy.interop.tabular import Cell, normalise_tag
 from synergy.partners.models import (
     Activity,
@@ -114,6 +115,7 @@ PROJECT_COLUMNS: list[Column] = [
     Column("focus", _("Focus"), "#activity+focus"),
     Column("supply_chain_sector", _("Supply chain sector"), "#sector+supply_chain"),
     Column("exploitation_forms", _("Forms of exploitation"), "#sector"),
+    Column("clusters", _("Humanitarian clusters (OCHA)"), "#sector+cluster+code", export_only=True),
     Column("start_date", _("Start date"), "#date+start"),
     Column("end_date", _("End date"), "#date+end"),
     Column("budget_amount", _("Budget"), "#value"),
@@ -173,6 +175,7 @@ ACTIVITY_COLUMNS: list[Column] = [
     Column("intervention_type", _("Intervention type"), "#activity+type"),
     Column("level", _("Level"), "#activity+level"),
     Column("exploitation_form", _("Form of exploitation"), "#sector"),
+    Column("cluster", _("Humanitarian cluster (OCHA)"), "#sector+cluster+code", export_only=True),
     Column("migration_stage", _("Migration stage"), "#activity+stage"),
     Column("country", _("Country"), "#country+code"),
     *_area_columns(names=True),
@@ -283,6 +286,12 @@ def project_rows(projects: QuerySet[Project]) -> list[list[Cell]]:
                 _join(project.focus),
                 project.supply_chain_sector,
                 _join(project.exploitation_forms),
+                _join(
+                    clusters.clusters(
+                        exploitation_forms=project.exploitation_forms,
+                        service_types=project.service_types,
+                    )
+                ),
                 project.start_date,
                 project.end_date,
                 project.budget_amount,
@@ -359,6 +368,7 @@ def activity_rows(activities: QuerySet[Activity]) -> list[list[Cell]]:
                 activity.intervention_type,
                 activity.level,
                 activity.exploitation_form,
+                _join(clusters.clusters(exploitation_forms=[activity.exploitation_form])),
                 activity.migration_stage,
                 activity.country.iso3,
                 *area_cells,

@@ -221,3 +221,24 @@ class ToolExportTests(f.MonitoringTestCase):
         page = self.client.get(reverse("monitoring-import-preview", args=[job_id]))
         self.assertContains(page, "unchanged: 2 households, 3 children, 3 visits")
         self.assertContains(page, 'One row per record of the sheet "children"')
+
+
+def test_dates_as_odk_and_kobo_write_them() -> None:
+    from datetime import date
+
+    from synergy.monitoring.importing.plans import _parse_date
+
+    for text in (
+        "2025-03-04",
+        "2025-03-04T09:02:55.000-01:00",  # ODK Central, with the device's offset
+        "2025-03-04T23:59:59+05:45",
+        "Mar 4, 2025 9:02:55 AM",  # ODK Briefcase
+        "04/03/2025",
+    ):
+        assert _parse_date(text) == date(2025, 3, 4), text
+
+
+def test_odk_group_paths_resolve_by_their_last_part() -> None:
+    columns = ["SubmissionDate", "hh-head_name", "children-name_first", "meta-instanceID", "KEY"]
+    assert importing.resolve_column("name_first", columns) == "children-name_first"
+    assert importing.guess_mapping(columns).get("first_name") == "children-name_first"

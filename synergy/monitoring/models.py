@@ -314,6 +314,12 @@ class Child(VersionLocked):
         # Never the name: __str__ ends up in logs, admin history and error pages.
         return f"child {self.public_id}"
 
+    @property
+    def number(self) -> str:
+        """The child's number for field forms: the first 8 characters of its public id (the
+        visit form's import accepts it, or the whole id)."""
+        return self.public_id.hex[:8]
+
 
 class ChildNameToken(models.Model):
     """Blind index of one word of a child's name: kind "exact" or "phonetic"."""

@@ -63,6 +63,13 @@ def import_upload(request: AuthedRequest) -> HttpResponse:
             except importing.TableError as exc:
                 error = str(exc)
             else:
+                if job.mapping:
+                    # An export of Synergy's own form: no mapping step.
+                    try:
+                        importing.job_check(job, job.mapping)
+                    except importing.TableError:
+                        return redirect("monitoring-import-map", job_id=job.id)
+                    return redirect("monitoring-import-preview", job_id=job.id)
                 return redirect("monitoring-import-map", job_id=job.id)
     return render(
         request,
@@ -160,8 +167,31 @@ def import_status(request: AuthedRequest, job_id: str) -> HttpResponse:
     return response
 
 
+@login_required
+@require_http_methods(["GET"])
+def import_xlsform(request: AuthedRequest, form: str) -> HttpResponse:
+    """The KoBo/ODK form (XLSForm) of the organisation's country, built from its setup."""
+    from synergy.monitoring import xlsform
+
+    if form not in xlsform.FORMS:
+        raise Http404("No such form")
+    organisations = _organisations(request)
+    wanted = request.GET.get("organisation", "")
+    chosen = next((o for o in organisations if str(o.pk) == wanted), organisations[0])
+    if chosen.country is None:
+        raise Http404("The organisation has no country")
+    content = xlsform.build(chosen.country, form)
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    filename = f"synergy-{form}-{chosen.country.iso2.lower()}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 urlpatterns = [
     path("import/", import_upload, name="monitoring-import-upload"),
+    path("import/form/<str:form>.xlsx", import_xlsform, name="monitoring-import-xlsform"),
     path("import/<uuid:job_id>/map/", import_map, name="monitoring-import-map"),
     path("import/<uuid:job_id>/preview/", import_preview, name="monitoring-import-preview"),
     path("import/<uuid:job_id>/confirm/", import_confirm, name="monitoring-import-confirm"),

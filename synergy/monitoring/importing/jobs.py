@@ -24,6 +24,7 @@ from synergy.monitoring.importing.plans import Plan, plan_import
 from synergy.monitoring.importing.sources import reconcile
 from synergy.monitoring.importing.writing import run_import
 from synergy.monitoring.models import ImportJob, ImportJobStatus
+from synergy.monitoring.xlsform import builtin_mapping
 
 JOB_STATUSES = tuple(ImportJobStatus.values)
 # A job whose import is under way is never purged, however old.
@@ -101,6 +102,8 @@ def job_create(*, actor: User, organisation: Organisation, filename: str, data: 
     job.source.save(
         "source.enc", ContentFile(crypto.encrypt_bytes(data).encode("ascii")), save=False
     )
+    # An export of a form Synergy generated maps itself (``xlsform.builtin_mapping``).
+    job.mapping = builtin_mapping(columns) or {}
     job.save()
     return job
 

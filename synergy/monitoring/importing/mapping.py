@@ -59,6 +59,9 @@ def parse_mapping(data: dict[str, Any] | str, columns: Sequence[str]) -> Mapping
     missing = [t for t in ("first_name", "sex") if t not in resolved and t not in defaults]
     if "date_of_birth" not in resolved and "age" not in resolved:
         missing.append("date_of_birth or age")
+    if "synergy_child" in resolved:
+        # Visits of children Synergy knows: no registration fields, but a visit date.
+        missing = [] if "visit_date" in resolved else ["visit_date"]
     if missing:
         raise MappingError(
             _("The mapping must name a column for: %(fields)s") % {"fields": ", ".join(missing)}

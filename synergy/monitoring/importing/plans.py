@@ -30,6 +30,7 @@ from synergy.monitoring.importing.targets import (
     TRUE_WORDS,
     VISIT_TARGETS,
 )
+from synergy.monitoring.models import HAZARD_LABELS
 
 
 @dataclass
@@ -57,6 +58,7 @@ class ChildPlan:
     visits: list[VisitPlan] = field(default_factory=list)
     source: str = ""
     record: Any = None  # the Child, once written (or the existing one it updates)
+    existing: Any = None  # the child Synergy knows whose visits these rows are (synergy_child)
 
 
 @dataclass
@@ -180,6 +182,18 @@ def plan_import(
     projects = {p.code: p for p in Project.objects.filter(code__in=project_codes)}
     facts = project_facts(p.pk for p in projects.values())
     risk_codes = set(RiskFactor.objects.filter(active=True).values_list("code", flat=True))
+    # Visits of children Synergy knows (the visit form): the organisation's own children by
+    # number; another organisation's child reads as unknown.
+    known_children: dict[str, Any] = {}
+    if "synergy_child" in col:
+        from synergy.monitoring.models import Child
+
+        known_children = {
+            public_id.hex: pk
+            for public_id, pk in Child.objects.filter(
+                organisation=organisation, merged_into__isnull=True
+            ).values_list("public_id", "pk")
+        }
 
     def column_of(target: str) -> str:
         return col.get(target, target)
@@ -217,17 +231,29 @@ def plan_import(
                 values[target] = _convert(target, text, choice_sets, today)
             except ValueError as exc:
                 errors.add(line, column_of(target), str(exc))
-        for target in ("first_name", "sex"):
+        existing_child = None
+        if "synergy_child" in col:
+            existing_child = _known_child(values.get("synergy_child", ""), known_children)
+            if existing_child is None:
+                errors.add(line, column_of("synergy_child"), _("no child of yours has this number"))
+        # A row of a known child needs no registration fields.
+        registers = "synergy_child" not in col
+        for target in ("first_name", "sex") if registers else ():
             if target not in values and not any(
                 e[0] == line and e[1] == column_of(target) for e in errors.items
             ):
                 errors.add(line, column_of(target), _("required"))
-        if "date_of_birth" not in values and "age" not in values:
+        if registers and "date_of_birth" not in values and "age" not in values:
             errors.add(
                 line,
                 column_of("date_of_birth" if "date_of_birth" in col else "age"),
                 _("give a date of birth or an age"),
             )
+        for code in values.get("hazards", []):
+            if code not in HAZARD_LABELS:
+                errors.add(
+                    line, column_of("hazards"), _("unknown hazard code %(code)s") % {"code": code}
+                )
         for code in values.get("risk_factors", []):
             if code not in risk_codes:
                 errors.add(
@@ -288,6 +314,8 @@ def plan_import(
                         )
         # Child (several rows with the same child_ref are visits of one child)
         child_key = values.get("child_ref") or f"line-{line}"
+        if existing_child is not None:
+            child_key = f"known-{existing_child}"
         child_fields = {
             t: values[t]
             for t in (
@@ -314,6 +342,7 @@ def plan_import(
                 area_code=area_code,
                 project_code=project_code,
                 source=_source_of(values.get("child_ref", ""), "child", row_source),
+                existing=existing_child,
             )
             children[child_key] = plan
             order.append(plan)
@@ -336,7 +365,7 @@ def plan_import(
             visit_fields = {
                 t: values[t]
                 for t in VISIT_TARGETS
-                if t in values and t not in ("visit_date", "visit_kind")
+                if t in values and t not in ("visit_date", "visit_kind", "synergy_child")
             }
             plan.visits.append(
                 VisitPlan(
@@ -348,9 +377,9 @@ def plan_import(
                     kind_given="visit_kind" in values,
                 )
             )
-        elif any(t in values for t in VISIT_TARGETS if t != "visit_kind") and not any(
-            e[0] == line and e[1] == column_of("visit_date") for e in errors.items
-        ):
+        elif any(
+            t in values for t in VISIT_TARGETS if t not in ("visit_kind", "synergy_child")
+        ) and not any(e[0] == line and e[1] == column_of("visit_date") for e in errors.items):
             errors.add(line, column_of("visit_date"), _("a visit needs its date"))
     if not table.rows:
         errors.add(1, "", _("the file has no data rows"))
@@ -362,6 +391,17 @@ def plan_import(
             if not visit.kind:
                 visit.kind = "identification" if position == 0 else "follow_up"
     return Plan(households, order, areas, projects)
+
+
+def _known_child(number: str, known: dict[str, Any]) -> Any:
+    """The key of the child whose number (public id, with or without dashes, or its first 8
+    or more characters) this is; None when no child or more than one has it."""
+    if len(number) < 8:
+        return None
+    if number in known:
+        return known[number]
+    hits = [pk for public_id, pk in known.items() if public_id.startswith(number)]
+    return hits[0] if len(hits) == 1 else None
 
 
 def _source_of(ref: str, kind: str, row_source: Any) -> str:
@@ -411,8 +451,10 @@ def _convert(target: str, text: str, choice_sets: dict[str, set[str]], today: da
         if not 0 <= number_d <= top:
             raise ValueError(_("must be between 0 and %(top)s") % {"top": top})
         return number_d
-    if target == "risk_factors":
+    if target in ("risk_factors", "hazards"):
         return sorted({code for code in re.split(r"[\s,;]+", text) if code})
+    if target == "synergy_child":
+        return text.strip().lower().replace("-", "")
     if target in ("first_name", "last_name", "other_names", "head_name") and len(text) > 200:
         raise ValueError(_("too long (200 characters at most)"))
     return text

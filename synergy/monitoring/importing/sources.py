@@ -43,11 +43,11 @@ class Reconciliation:
 
     def summary(self) -> dict[str, int]:
         new = self.plan.summary()
+        new["visits"] += len(self.later_visits)  # of children Synergy knew
         if not self.seen:
             return new  # not from a tool: every record is new
         return {
             **new,
-            "visits": new["visits"] + len(self.later_visits),
             "households_updated": len(self.household_updates),
             "children_updated": len(self.child_updates),
             "households_unchanged": self.unchanged["households"],
@@ -138,9 +138,14 @@ def reconcile(plan: Plan, organisation: Organisation) -> Reconciliation:
         if source:
             out.seen.append((kinds.HOUSEHOLD, source, digest, hp))
     for cp in plan.children:
-        source = index(kinds.CHILD, cp.source) if cp.source else ""
-        digest = _digest(_child_values(cp), key) if source else ""
-        hit = found(Child, kinds.CHILD, source) if source else None
+        if cp.existing is not None:
+            # Visits of a child Synergy knows (the visit form): never a new child.
+            source, digest = "", ""
+            hit = (Child.objects.get(pk=cp.existing), "")
+        else:
+            source = index(kinds.CHILD, cp.source) if cp.source else ""
+            digest = _digest(_child_values(cp), key) if source else ""
+            hit = found(Child, kinds.CHILD, source) if source else None
         if source:
             out.seen.append((kinds.CHILD, source, digest, cp))
         if hit is None:
@@ -154,7 +159,9 @@ def reconcile(plan: Plan, organisation: Organisation) -> Reconciliation:
             continue
         child = hit[0]
         cp.record = child
-        if hit[1] == digest:
+        if cp.existing is not None:
+            pass
+        elif hit[1] == digest:
             out.unchanged["children"] += 1
         else:
             out.child_updates.append((child, cp))

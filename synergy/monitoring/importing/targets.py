@@ -34,6 +34,9 @@ CHILD_TARGETS = (
     "registered_on",
 )
 VISIT_TARGETS = (
+    # A visit of a child Synergy knows: its number (the public id, or its first 8 characters)
+    # instead of the child's registration fields.
+    "synergy_child",
     "visit_date",
     "visit_kind",
     "monitor_role",
@@ -43,6 +46,7 @@ VISIT_TARGETS = (
     "econ_hours",
     "chore_hours",
     "hazardous_conditions",
+    "hazards",
     "night_work",
     "worst_forms",
     "attendance_percent",

@@ -1,10 +1,12 @@
 """``synergy monitoring rotate-keys``: re-encrypt the CLMS personal data with the newest key.
 ``synergy monitoring purge-uploads``: delete import uploads older than the retention period.
-``synergy monitoring count-reports``: count the country reports' heavy sections ahead."""
+``synergy monitoring count-reports``: count the country reports' heavy sections ahead.
+``synergy monitoring xlsform --country CC --form F --output F.xlsx``: a KoBo/ODK form."""
 
 from __future__ import annotations
 
 from argparse import ArgumentParser
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -17,6 +19,7 @@ from synergy.monitoring.indicators import Period, Scope
 from synergy.monitoring.keyrotation import rotate_keys
 from synergy.monitoring.models import Child
 from synergy.monitoring.report_sections import count_ahead
+from synergy.monitoring.xlsform import FORMS, build
 
 
 class Command(BaseCommand):
@@ -29,11 +32,18 @@ class Command(BaseCommand):
         "count-reports: count and keep the heavy sections (USDOL indicators, support shares, "
         "ages) of every country report with children, for the current half-year and the ones "
         "before it (--periods), so that readers find them counted; schedule it more often "
-        "than REPORT_CACHE_SECONDS, with a CACHE_URL the server shares."
+        "than REPORT_CACHE_SECONDS, with a CACHE_URL the server shares. "
+        "xlsform: write the XLSForm of the registration or visit form built from the "
+        "country's setup (areas, risk factors, hazardous work list), for KoBoToolbox or ODK; "
+        "an export of its submissions imports with no mapping step."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("action", choices=["rotate-keys", "purge-uploads", "count-reports"])
+        parser.add_argument(
+            "action", choices=["rotate-keys", "purge-uploads", "count-reports", "xlsform"]
+        )
+        parser.add_argument("--form", choices=FORMS, default="registration")
+        parser.add_argument("--output", help="the .xlsx file to write (xlsform)")
         parser.add_argument("--batch-size", type=int, default=500)
         parser.add_argument(
             "--country", action="append", default=[], help="ISO code (repeat); default: all"
@@ -41,6 +51,9 @@ class Command(BaseCommand):
         parser.add_argument("--periods", type=int, default=2, help="half-years, newest first")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "xlsform":
+            self.xlsform(options["country"], options["form"], options.get("output"))
+            return
         if options["action"] == "count-reports":
             self.count_reports(options["country"], options["periods"])
             return
@@ -59,6 +72,15 @@ class Command(BaseCommand):
                 f"re-encrypted, {report.indexes_rebuilt} blind indexes rebuilt."
             )
         )
+
+    def xlsform(self, countries: list[str], form: str, output: str | None) -> None:
+        if len(countries) != 1 or not output:
+            raise CommandError("xlsform needs one --country and --output FILE.xlsx")
+        country = Country.objects.filter(iso2=countries[0].upper()).first()
+        if country is None:
+            raise CommandError(f"Unknown country {countries[0]!r} (give its ISO alpha-2 code)")
+        Path(output).write_bytes(build(country, form))
+        self.stdout.write(self.style.SUCCESS(f"wrote {output}"))
 
     def count_reports(self, countries: list[str], periods: int) -> None:
         if periods < 1:

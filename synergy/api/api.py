@@ -13,6 +13,7 @@ from synergy.core.api import router as core_router
 from synergy.indicators.api import router as indicators_router
 from synergy.knowledge.api import router as knowledge_router
 from synergy.monitoring.api import router as monitoring_router
+from synergy.monitoring.api_field import router as field_router
 from synergy.partners.api import router as partners_router
 from synergy.surveys.api import router as surveys_router
 
@@ -45,6 +46,7 @@ api.add_router("/organisations", core_router)
 api.add_router("/partners", partners_router)
 api.add_router("/knowledge", knowledge_router)
 api.add_router("/monitoring", monitoring_router)
+api.add_router("/field", field_router)
 api.add_router("/surveys", surveys_router)
 api.add_router("/indicators", indicators_router)
 api.add_router("/cooperation", cooperation_router)

@@ -46,7 +46,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
 ]
 
-for _name in ("views_dedup", "views_import", "views_reports"):
+for _name in ("views_dedup", "views_import", "views_reports", "views_field"):
     try:
         _module = importlib.import_module(f"synergy.monitoring.{_name}")
     except ModuleNotFoundError as exc:

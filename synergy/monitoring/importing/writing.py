@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 
 from synergy.core.models import Organisation, User
-from synergy.monitoring.importing import sources
+from synergy.monitoring.importing.sources import apply_changes, reconcile, remember
 from synergy.monitoring.importing.batch import run_import_batch
 from synergy.monitoring.importing.candidates import InstanceRow
 from synergy.monitoring.importing.plans import Plan
@@ -27,18 +27,18 @@ def run_import(
     A rule refusing a row raises ImportRowError with that row's line: nothing is written.
     ``progress`` is called with the number of children written.
 
-    Records of a KoBo/ODK export imported before are updated or left alone (``sources``);
+    Records of a KoBo/ODK export imported before are updated or left alone (``importing.sources``);
     the summary counts what was created, updated and unchanged."""
     with transaction.atomic():
-        result = sources.reconcile(plan, organisation)
+        result = reconcile(plan, organisation)
         if batch:
             run_import_batch(
                 actor=actor, organisation=organisation, plan=result.plan, progress=progress
             )
         else:
             _write_rows(actor=actor, organisation=organisation, plan=result.plan, progress=progress)
-        sources.apply_changes(result, actor=actor)
-        sources.remember(result, organisation)
+        apply_changes(result, actor=actor)
+        remember(result, organisation)
     return result.summary()
 
 

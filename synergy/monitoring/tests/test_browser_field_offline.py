@@ -171,3 +171,44 @@ def test_the_device_classifies_as_the_server_does(
             classify(ChildInput(**case), framework=framework, policy=policy).label for case in cases
         ]
         assert device == server, framework
+
+
+def test_a_device_offline_too_long_or_whose_roles_changed_is_wiped(
+    live_server: Any, page: Page, worker: Organisation, settings: Any
+) -> None:
+    from synergy.core.models import Membership
+
+    carol = Membership.objects.get(user__username="carol")
+    services.child_register(
+        actor=carol.user,
+        organisation=worker,
+        first_name="Hari",
+        sex="M",
+        date_of_birth=date(2014, 1, 1),
+    )
+    open_app(page, live_server.url)
+    expect(page.locator("#caseload li", has_text="Hari")).to_be_visible()
+    # Last reached the server eight days ago (OFFLINE_MAX_DAYS is 7): the store goes at start.
+    page.evaluate(
+        """async () => {
+            const s = await window.SynergyStore.getMeta("session");
+            s.lastSeen = Date.now() - 8 * 24 * 3600 * 1000;
+            await window.SynergyStore.setMeta("session", s);
+        }"""
+    )
+    page.context.set_offline(True)
+    page.reload()
+    page.wait_for_selector("body[data-state=signed-out]")
+    expect(page.locator("#caseload li")).to_have_count(0)
+    assert "synergy-field" not in stored_databases(page) or page.evaluate(
+        "window.SynergyStore.getMeta('key').then((k) => k === undefined)"
+    )
+    # Online again, with a new role: the previous store is not reused.
+    page.context.set_offline(False)
+    page.reload()
+    page.wait_for_selector("body[data-state=ready]")
+    scope = page.evaluate("window.SynergyStore.getMeta('session').then((s) => s.scope)")
+    Membership.objects.filter(pk=carol.pk).update(role=Role.PARTNER_MANAGER)
+    page.reload()
+    page.wait_for_selector("body[data-state=ready]")
+    assert page.evaluate("window.SynergyStore.getMeta('session').then((s) => s.scope)") != scope

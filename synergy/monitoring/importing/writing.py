@@ -8,10 +8,10 @@ from typing import Any
 from django.db import transaction
 
 from synergy.core.models import Organisation, User
-from synergy.monitoring.importing.sources import apply_changes, reconcile, remember
 from synergy.monitoring.importing.batch import run_import_batch
 from synergy.monitoring.importing.candidates import InstanceRow
 from synergy.monitoring.importing.plans import Plan
+from synergy.monitoring.importing.sources import apply_changes, reconcile, remember
 
 
 def run_import(

@@ -119,13 +119,29 @@ def run_sync(user: Any) -> None:
 
     client = Client()
     client.force_login(user)
+    # A running server has its URLs and views loaded: the first request of this process pays
+    # for importing them (3.6 s), which is not the sync's time.
+    client.get("/api/v1/field/session")
     records = week(random.Random(5))
     for attempt in ("first", "again"):
+        profile = None
+        if os.environ.get("PROFILE") and attempt == "first":
+            import cProfile
+
+            profile = cProfile.Profile()
+            profile.enable()
         start = time.perf_counter()
         response = client.post(
             "/api/v1/field/sync", json.dumps({"records": records}), content_type="application/json"
         )
         elapsed = time.perf_counter() - start
+        if profile is not None:
+            import pstats
+
+            profile.disable()
+            pstats.Stats(profile).sort_stats("cumulative").print_stats(
+                "synergy|crypto|fernet|hmac", 70
+            )
         outcomes = response.json()
         counts: dict[str, int] = {}
         for outcome in outcomes:
@@ -223,5 +239,24 @@ if __name__ == "__main__":
     main()
 
 RESULTS = """
-(see the figures below, filled in from a run on this machine)
+2026-12-04, 2 cores, PostgreSQL 15 and SQLite 3.40 on the same machine, 2,000 children of the
+partner already registered, Chromium 1xx (Debian) headless:
+
+| backend | sync of 500 new records | the same 500 again |
+|---|---|---|
+| PostgreSQL | 8.93 s | 0.88 s (all "already") |
+| SQLite | 6.13 s | 0.30 s |
+
+App shell started offline from the service worker's cache with CDP's slow-3G conditions
+(400 ms latency, 400 kbit/s) and a caseload of 2,000 children: p50 419 ms, max 531 ms over 10
+starts.
+
+Targets met (500 records under 10 s on PostgreSQL; the shell under 1 s). Two changes got there:
+the first run took 10.7 s for the sync, of which 3.6 s was the first request of the process
+importing the URLs (now a warm-up request, as in a running server) and one query per record to
+find its device id (now one query per kind for the request); the shell took 2.5 s p50 while
+it awaited the service worker's registration (a network check, now in the background) and
+decrypted the caseload child by child (now one sealed box). Per record, the sync's time is the
+CLMS services' (duplicate check, classification, status rules, audit): about 27 ms for a child
+and 22 ms for a visit on PostgreSQL.
 """

@@ -172,12 +172,6 @@ def _source(kind: str, client_id: str) -> str:
     return crypto.blind_index(f"device:{client_id}", purpose=f"import-{kind}")
 
 
-def _seen(organisation_ids: set[int], kind: str, client_id: str) -> ImportedRecord | None:
-    return ImportedRecord.objects.filter(
-        organisation_id__in=organisation_ids, kind=kind, source=_source(kind, client_id)
-    ).first()
-
-
 def _remember(organisation_id: int, kind: str, client_id: str, record_id: int) -> None:
     ImportedRecord.objects.create(
         organisation_id=organisation_id,
@@ -207,7 +201,7 @@ def _text(data: dict[str, Any], name: str, limit: int = 200) -> str:
 
 
 class _Sync:
-    def __init__(self, user: User) -> None:
+    def __init__(self, user: User, records: list[dict[str, Any]]) -> None:
         self.user = user
         self.writable = selectors.writable_organisation_ids(user)
         if not self.writable:
@@ -215,15 +209,44 @@ class _Sync:
         self.organisation = Organisation.objects.select_related("country").get(
             pk=min(self.writable)
         )
+        # Every device id of the request looked up at once (a sync is mostly new records, or
+        # the same records again): (kind, blind index) -> the record's key.
+        wanted: set[tuple[str, str]] = set()
+        for record in records:
+            client_id, kind = str(record.get("client_id", "")), record.get("kind")
+            if kind in ("household", "child", "visit"):
+                wanted.add((str(kind), _source(str(kind), client_id)))
+            elif kind == "child_update":
+                wanted.add(("child", _source("child", f"update:{client_id}")))
+            for key, of in (("child_client", "child"), ("household_client", "household")):
+                if record.get(key):
+                    wanted.add((of, _source(of, str(record[key]))))
+        self.known: dict[tuple[str, str], int] = {}
+        for kind in {k for k, _s in wanted}:
+            sources = [s for k, s in wanted if k == kind]
+            for start in range(0, len(sources), 500):
+                for source, record_id in ImportedRecord.objects.filter(
+                    organisation_id__in=self.writable,
+                    kind=kind,
+                    source__in=sources[start : start + 500],
+                ).values_list("source", "record_id"):
+                    self.known[(kind, source)] = record_id
+
+    def seen(self, kind: str, client_id: str) -> int | None:
+        return self.known.get((kind, _source(kind, client_id)))
+
+    def remember(self, organisation_id: int, kind: str, client_id: str, record_id: int) -> None:
+        _remember(organisation_id, kind, client_id, record_id)
+        self.known[(kind, _source(kind, client_id))] = record_id
 
     def _child(self, record: dict[str, Any]) -> Child:
         """The child a visit or an edit is about: one of the user's own organisations' (by its
         id, or by the device id of a child registered offline); any other is 'not found'."""
         if record.get("child_client"):
-            seen = _seen(self.writable, "child", str(record["child_client"]))
+            seen = self.seen("child", str(record["child_client"]))
             if seen is None:
                 raise ValidationError({"child": ["The child has not reached the server yet."]})
-            child = Child.objects.filter(pk=seen.record_id).first()
+            child = Child.objects.filter(pk=seen).first()
         else:
             child = (
                 Child.objects.filter(
@@ -241,9 +264,9 @@ class _Sync:
     def household(self, client_id: str, data: dict[str, Any]) -> Outcome:
         from synergy.monitoring import services
 
-        seen = _seen(self.writable, "household", client_id)
+        seen = self.seen("household", client_id)
         if seen is not None:
-            household = Household.objects.get(pk=seen.record_id)
+            household = Household.objects.get(pk=seen)
             return Outcome(client_id, "already", str(household.public_id))
         area = None
         if data.get("area"):
@@ -263,23 +286,23 @@ class _Sync:
             consent_by=_text(data, "consent_by", 10),
             consent_date=_date(data.get("consent_date"), "consent_date"),
         )
-        _remember(self.organisation.pk, "household", client_id, household.pk)
+        self.remember(self.organisation.pk, "household", client_id, household.pk)
         return Outcome(client_id, "created", str(household.public_id))
 
     def child(self, client_id: str, record: dict[str, Any]) -> Outcome:
         from synergy.monitoring import services
 
-        seen = _seen(self.writable, "child", client_id)
+        seen = self.seen("child", client_id)
         if seen is not None:
-            child = Child.objects.get(pk=seen.record_id)
+            child = Child.objects.get(pk=seen)
             return Outcome(client_id, "already", str(child.public_id), child.version)
         data = record.get("data") or {}
         household = None
         if record.get("household_client"):
-            found = _seen(self.writable, "household", str(record["household_client"]))
+            found = self.seen("household", str(record["household_client"]))
             if found is None:
                 raise ValidationError({"household": ["The household has not reached the server."]})
-            household = Household.objects.get(pk=found.record_id)
+            household = Household.objects.get(pk=found)
         age = data.get("age")
         if age not in (None, "") and not (isinstance(age, int) and 0 <= age <= 25):
             raise ValidationError({"age": ["A whole number of years between 0 and 25."]})
@@ -295,7 +318,7 @@ class _Sync:
             school_status=_text(data, "school_status", 16),
             today=_date(data.get("registered_on"), "registered_on") or timezone.localdate(),
         )
-        _remember(self.organisation.pk, "child", client_id, child.pk)
+        self.remember(self.organisation.pk, "child", client_id, child.pk)
         return Outcome(client_id, "created", str(child.public_id), child.version)
 
     def visit(self, client_id: str, record: dict[str, Any]) -> Outcome:
@@ -303,9 +326,9 @@ class _Sync:
 
         from synergy.monitoring import services
 
-        seen = _seen(self.writable, "visit", client_id)
+        seen = self.seen("visit", client_id)
         if seen is not None:
-            visit = Visit.objects.get(pk=seen.record_id)
+            visit = Visit.objects.get(pk=seen)
             return Outcome(client_id, "already", str(visit.public_id), label=visit.label)
         child = self._child(record)
         data = record.get("data") or {}
@@ -328,15 +351,15 @@ class _Sync:
         visit = services.visit_record(
             actor=self.user, child=child, kind=kind, visit_date=visit_date, **fields
         )
-        _remember(child.organisation_id, "visit", client_id, visit.pk)
+        self.remember(child.organisation_id, "visit", client_id, visit.pk)
         return Outcome(client_id, "created", str(visit.public_id), label=visit.label)
 
     def child_update(self, client_id: str, record: dict[str, Any]) -> Outcome:
         from synergy.monitoring import services
 
-        seen = _seen(self.writable, "child", f"update:{client_id}")
+        seen = self.seen("child", f"update:{client_id}")
         if seen is not None:
-            child = Child.objects.get(pk=seen.record_id)
+            child = Child.objects.get(pk=seen)
             return Outcome(client_id, "already", str(child.public_id), child.version)
         child = self._child(record)
         data = record.get("data") or {}
@@ -363,7 +386,7 @@ class _Sync:
                 detail={"choice": record["resolve"]},
             )
         child = services.child_update(actor=self.user, child=child, version=version, **changes)
-        _remember(child.organisation_id, "child", f"update:{client_id}", child.pk)
+        self.remember(child.organisation_id, "child", f"update:{client_id}", child.pk)
         return Outcome(client_id, "updated", str(child.public_id), child.version)
 
     def conflict_choice(self, client_id: str, record: dict[str, Any]) -> Outcome:
@@ -391,7 +414,7 @@ def _is_uuid(value: Any) -> bool:
 
 def sync(user: User, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Write each record the device sends, in its order; one outcome per record."""
-    run = _Sync(user)
+    run = _Sync(user, records)
     out: list[dict[str, Any]] = []
     for record in records:
         client_id = str(record.get("client_id", ""))

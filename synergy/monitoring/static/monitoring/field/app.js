@@ -53,11 +53,11 @@
 
   async function start() {
     if ("serviceWorker" in navigator) {
-      try {
-        await navigator.serviceWorker.register(body.dataset.sw, { scope: location.pathname });
-      } catch (error) {
+      // Not awaited: registering checks the network for a newer worker, which offline on a
+      // slow line takes seconds; the app starts from its store meanwhile.
+      navigator.serviceWorker.register(body.dataset.sw, { scope: location.pathname }).catch(() => {
         // The app still works online without its service worker.
-      }
+      });
     }
     session = (await Store.getMeta("session")) || null;
     if (session && Date.now() - session.lastSeen > session.maxDays * DAY) {
@@ -97,7 +97,8 @@
     const response = await api("caseload", { method: "GET" });
     if (!response.ok) return;
     const children = await response.json();
-    await Store.replace("caseload", children.map((c) => [c.id, c]));
+    // One sealed box for the whole caseload: one decryption at start, however many children.
+    await Store.setSealed("caseload", children);
   }
 
   function ageOn(child, day) {
@@ -145,7 +146,7 @@
       li.textContent = label(item.record) + who + (item.error ? " — " + text.error + ": " + item.error : "");
       return li;
     }));
-    const caseload = await Store.all("caseload");
+    const caseload = (await Store.getSealed("caseload")) || [];
     const fresh = items
       .filter((item) => item.record.kind === "child")
       .map((item) => ({ id: "", client: item.record.client_id, ...item.record.data, pending: true }));

@@ -4,7 +4,7 @@
 (function (root) {
   "use strict";
   const NAME = "synergy-field";
-  const STORES = ["meta", "caseload", "queue"];
+  const STORES = ["meta", "queue"];
 
   function request(req) {
     return new Promise((resolve, reject) => {
@@ -23,9 +23,19 @@
     return request(req);
   }
 
+  let connection = null;
+
   async function tx(store, mode, work) {
-    const db = await open();
-    try {
+    if (!connection) {
+      connection = await open();
+      // Another tab deleting the database (a sign-out) must not wait for this connection.
+      connection.onversionchange = () => {
+        connection.close();
+        connection = null;
+      };
+    }
+    const db = connection;
+    {
       const t = db.transaction(store, mode);
       const result = await work(t.objectStore(store));
       await new Promise((resolve, reject) => {
@@ -34,8 +44,6 @@
         t.onabort = () => reject(t.error);
       });
       return result;
-    } finally {
-      db.close();
     }
   }
 
@@ -66,6 +74,13 @@
       const plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: box.iv }, key, box.sealed);
       return JSON.parse(new TextDecoder().decode(plain));
     },
+    async setSealed(name, value) {
+      return this.setMeta(name, await this.encrypt(value));
+    },
+    async getSealed(name) {
+      const box = await this.getMeta(name);
+      return box ? this.decrypt(box) : null;
+    },
     async put(store, id, value) {
       const box = await this.encrypt(value);
       return tx(store, "readwrite", (s) => request(s.put(box, id)));
@@ -88,6 +103,10 @@
       });
     },
     async wipe() {
+      if (connection) {
+        connection.close();
+        connection = null;
+      }
       await new Promise((resolve) => {
         const req = indexedDB.deleteDatabase(NAME);
         req.onsuccess = req.onerror = req.onblocked = () => resolve();

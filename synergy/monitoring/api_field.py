@@ -27,6 +27,8 @@ class FieldSessionOut(Schema):
     organisations: list[dict[str, Any]]
     policy: dict[str, Any]
     areas: list[dict[str, str]]
+    providers: list[dict[str, Any]]
+    services: list[dict[str, str]]
 
 
 class FieldChildOut(Schema):

@@ -39,10 +39,12 @@ from synergy.monitoring.models import (
     Household,
     ImportedRecord,
     NationalPolicy,
+    Referral,
+    ReferralServiceType,
     Visit,
 )
 
-KINDS = ("household", "child", "visit", "child_update", "conflict_choice")
+KINDS = ("household", "child", "visit", "referral", "child_update", "conflict_choice")
 CASELOAD_LIMIT = 2000
 # What a device may edit offline on a child (the registration fields of the field app).
 EDITABLE = ("first_name", "last_name", "sex", "date_of_birth", "school_status", "grade")
@@ -96,6 +98,12 @@ def device_session(user: User) -> dict[str, Any]:
         "max_days": settings.OFFLINE_MAX_DAYS,
         "organisations": [{"id": o.pk, "name": o.name} for o in organisations],
         "policy": _policy(country),
+        # Who a referral drafted offline may go to: the providers of the country.
+        "providers": [
+            {"id": o.pk, "name": o.name}
+            for o in Organisation.objects.filter(country_id=country).order_by("name")[:500]
+        ],
+        "services": [{"value": v, "label": str(label)} for v, label in ReferralServiceType.choices],
         "areas": [
             {"code": a.code, "name": a.name}
             for a in AdminArea.objects.filter(country_id=country, valid_to__isnull=True).order_by(
@@ -214,7 +222,7 @@ class _Sync:
         wanted: set[tuple[str, str]] = set()
         for record in records:
             client_id, kind = str(record.get("client_id", "")), record.get("kind")
-            if kind in ("household", "child", "visit"):
+            if kind in ("household", "child", "visit", "referral"):
                 wanted.add((str(kind), _source(str(kind), client_id)))
             elif kind == "child_update":
                 wanted.add(("child", _source("child", f"update:{client_id}")))
@@ -353,6 +361,36 @@ class _Sync:
         )
         self.remember(child.organisation_id, "visit", client_id, visit.pk)
         return Outcome(client_id, "created", str(visit.public_id), label=visit.label)
+
+    def referral(self, client_id: str, record: dict[str, Any]) -> Outcome:
+        """A referral drafted offline, made when it reaches the server (consent required)."""
+        from synergy.monitoring import services
+
+        seen = self.seen("referral", client_id)
+        if seen is not None:
+            return Outcome(client_id, "already", str(Referral.objects.get(pk=seen).public_id))
+        child = self._child(record)
+        data = record.get("data") or {}
+        provider = data.get("to_organisation")
+        to = (
+            Organisation.objects.filter(pk=provider).first()
+            if isinstance(provider, int) and not isinstance(provider, bool)
+            else None
+        )
+        if to is None:
+            raise ValidationError({"to_organisation": ["Choose a service provider."]})
+        referral = services.referral_create(
+            actor=self.user,
+            child=child,
+            to_organisation=to,
+            service_type=_text(data, "service_type", 40),
+            consent_given=data.get("consent_given") is True,
+            consent_by=_text(data, "consent_by", 10),
+            notes=_text(data, "notes", 2000),
+            referred_on=_date(data.get("referred_on"), "referred_on"),
+        )
+        self.remember(child.organisation_id, "referral", client_id, referral.pk)
+        return Outcome(client_id, "created", str(referral.public_id))
 
     def child_update(self, client_id: str, record: dict[str, Any]) -> Outcome:
         from synergy.monitoring import services

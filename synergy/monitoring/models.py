@@ -804,6 +804,7 @@ class ImportedRecord(models.Model):
         HOUSEHOLD = "household", _("household")
         CHILD = "child", _("child")
         VISIT = "visit", _("visit")
+        REFERRAL = "referral", _("referral")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=10, choices=Kind.choices)

@@ -15,7 +15,7 @@ from synergy.browser import screenshot, sign_in
 from synergy.classification import FRAMEWORKS, ChildInput, Policy, classify
 from synergy.core.models import AuditEvent, Country, Organisation, Role
 from synergy.monitoring import services
-from synergy.monitoring.models import Child, Household, Visit
+from synergy.monitoring.models import Child, Household, Referral, Visit
 from synergy.testing import make_user
 
 pytestmark = pytest.mark.browser
@@ -25,6 +25,7 @@ pytestmark = pytest.mark.browser
 def worker(countries: None) -> Organisation:
     nepal = Country.objects.get(iso2="NP")
     partner = Organisation.objects.create(name="Partner A", kind="ngo", country=nepal)
+    Organisation.objects.create(name="School Trust", kind="ngo", country=nepal)
     make_user("carol", partner, Role.CASE_WORKER)
     make_user("alice", partner, Role.PARTNER_MANAGER)
     return partner
@@ -74,12 +75,19 @@ def test_offline_registration_and_visits_reach_the_server_once(
     page.get_by_label("School attendance (%)").fill("95")
     page.get_by_role("button", name="Record the visit").click()
     expect(page.locator("#pending")).to_have_text("4")
+    # A referral drafted offline, to a provider of the country, with consent.
+    row.get_by_role("button", name="Refer").click()
+    page.get_by_label("Service provider").select_option(label="School Trust")
+    page.get_by_label("Service", exact=True).select_option("formal_education")
+    page.get_by_label("The parent or guardian agreed to share this with the provider").check()
+    page.get_by_role("button", name="Keep the referral to send").click()
+    expect(page.locator("#pending")).to_have_text("5")
     assert Child.objects.count() == 0
 
     # Reloaded without a network: the app and its queue are still there.
     page.reload()
     page.wait_for_selector("body[data-state=ready]")
-    expect(page.locator("#pending")).to_have_text("4")
+    expect(page.locator("#pending")).to_have_text("5")
     expect(page.locator("#caseload li", has_text="Sita Gurung")).to_be_visible()
     screenshot(page, "field-offline-queue")
 
@@ -91,6 +99,8 @@ def test_offline_registration_and_visits_reach_the_server_once(
     visits = list(Visit.objects.filter(child=child).order_by("visit_date"))
     assert [(v.kind, v.label) for v in visits] == [("identification", "HAZ"), ("follow_up", "NW")]
     assert Household.objects.count() == 1
+    referral = Referral.objects.get()
+    assert (referral.child_id, referral.to_organisation.name) == (child.pk, "School Trust")
     assert AuditEvent.objects.filter(action="visit", object_id=str(child.pk)).count() == 2
 
     # Sending again changes nothing.

@@ -189,3 +189,44 @@ class FieldSyncTests(f.MonitoringTestCase):
         self.assertIn("record", outcomes[0]["errors"])
         self.assertIn("child", outcomes[1]["errors"])
         self.assertIn("date_of_birth", outcomes[2]["errors"])
+
+
+class FieldReferralTests(f.MonitoringTestCase):
+    def test_a_referral_drafted_offline_is_made_once_with_consent(self) -> None:
+        from synergy.monitoring.models import Referral
+
+        child = f.child(self.carol, self.partner_a, first_name="Sita")
+        self.client.force_login(self.carol)
+        session = self.client.get("/api/v1/field/session").json()
+        self.assertIn(self.provider.pk, [p["id"] for p in session["providers"]])
+        self.assertIn("psychosocial", [s["value"] for s in session["services"]])
+        draft = {
+            "client_id": ids(1)[0],
+            "kind": "referral",
+            "child": str(child.public_id),
+            "data": {
+                "to_organisation": self.provider.pk,
+                "service_type": "psychosocial",
+                "consent_given": True,
+                "consent_by": "parent",
+            },
+        }
+        for expected in ("created", "already"):
+            response = self.client.post(
+                "/api/v1/field/sync", {"records": [draft]}, content_type="application/json"
+            )
+            self.assertEqual(response.json()[0]["status"], expected)
+        referral = Referral.objects.get()
+        self.assertEqual(
+            (referral.to_organisation_id, referral.child_id), (self.provider.pk, child.pk)
+        )
+        without = {
+            **draft,
+            "client_id": ids(1)[0],
+            "data": {**draft["data"], "consent_given": False},
+        }
+        response = self.client.post(
+            "/api/v1/field/sync", {"records": [without]}, content_type="application/json"
+        )
+        self.assertEqual(response.json()[0]["status"], "error")
+        self.assertEqual(Referral.objects.count(), 1)

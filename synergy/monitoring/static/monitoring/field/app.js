@@ -80,6 +80,8 @@
         scope: fresh.scope,
         maxDays: fresh.max_days,
         policy: fresh.policy,
+        providers: fresh.providers,
+        services: fresh.services,
         lastSeen: Date.now(),
       };
       await Store.setMeta("session", session);
@@ -130,7 +132,7 @@
   }
 
   function label(record) {
-    const names = { household: text.household, child: text.child, visit: text.visit,
+    const names = { household: text.household, child: text.child, visit: text.visit, referral: text.referral,
       child_update: text.correction, conflict_choice: text.correction };
     return names[record.kind] || record.kind;
   }
@@ -173,7 +175,12 @@
     visit.className = "btn btn-sm btn-outline-primary";
     visit.textContent = text.visit;
     visit.addEventListener("click", () => openVisit(child));
-    li.append(name, meta, visit);
+    const refer = document.createElement("button");
+    refer.type = "button";
+    refer.className = "btn btn-sm btn-outline-primary";
+    refer.textContent = text.refer;
+    refer.addEventListener("click", () => openRefer(child));
+    li.append(name, meta, visit, refer);
     if (!child.pending) {
       const edit = document.createElement("button");
       edit.type = "button";
@@ -192,6 +199,48 @@
     $("visit_date").value = new Date().toISOString().slice(0, 10);
     $("visit-label").textContent = "";
     $("econ_hours").focus();
+  }
+
+  function options(select, items, value, label) {
+    select.replaceChildren(...items.map((item) => {
+      const option = document.createElement("option");
+      option.value = String(item[value]);
+      option.textContent = item[label];
+      return option;
+    }));
+  }
+
+  function openRefer(child) {
+    $("refer-section").classList.remove("d-none");
+    $("refer-child").textContent = `${child.first_name} ${child.last_name || ""}`.trim();
+    $("refer").dataset.child = JSON.stringify(child);
+    options($("to_organisation"), session.providers || [], "id", "name");
+    options($("service_type"), session.services || [], "value", "label");
+  }
+
+  async function draftReferral(event) {
+    event.preventDefault();
+    const form = event.target;
+    const child = JSON.parse(form.dataset.child);
+    const record = {
+      client_id: newId(),
+      kind: "referral",
+      data: {
+        to_organisation: Number(value(form, "to_organisation")),
+        service_type: value(form, "service_type"),
+        notes: value(form, "notes"),
+        consent_given: value(form, "consent_given"),
+        consent_by: "parent",
+        referred_on: new Date().toISOString().slice(0, 10),
+      },
+    };
+    if (child.id) record.child = child.id;
+    else record.child_client = child.client;
+    await enqueue(record);
+    form.reset();
+    $("refer-section").classList.add("d-none");
+    await render();
+    if (online()) await send();
   }
 
   function openEdit(child) {
@@ -381,6 +430,7 @@
   $("register").addEventListener("submit", register);
   $("visit").addEventListener("submit", recordVisit);
   $("edit").addEventListener("submit", correct);
+  $("refer").addEventListener("submit", draftReferral);
   $("send").addEventListener("click", () => send());
   $("signout").addEventListener("click", () => signOut());
   window.addEventListener("online", () => { render(); send(); });

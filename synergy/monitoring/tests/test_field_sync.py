@@ -200,7 +200,7 @@ class FieldReferralTests(f.MonitoringTestCase):
         session = self.client.get("/api/v1/field/session").json()
         self.assertIn(self.provider.pk, [p["id"] for p in session["providers"]])
         self.assertIn("psychosocial", [s["value"] for s in session["services"]])
-        draft = {
+        draft: dict[str, Any] = {
             "client_id": ids(1)[0],
             "kind": "referral",
             "child": str(child.public_id),

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from synergy.core import roles, selectors, services
 from synergy.core.access import access_organisation
-from synergy.core.dashboard import cards_for
+from synergy.core.dashboard import cards_for, sections_for
 from synergy.core.forms import OrganisationForm
 from synergy.core.http import AuthedRequest
 from synergy.core.models import OrganisationKind
@@ -25,7 +25,12 @@ PAGE_SIZE = 25
 @login_required
 def home(request: AuthedRequest) -> HttpResponse:
     counts = selectors.dashboard_counts(user=request.user)
-    return render(request, "core/home.html", {"counts": counts, "cards": cards_for(request.user)})
+    context = {
+        "counts": counts,
+        "cards": cards_for(request.user),
+        "sections": sections_for(request.user),
+    }
+    return render(request, "core/home.html", context)
 
 
 @login_required

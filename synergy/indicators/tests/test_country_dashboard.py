@@ -57,3 +57,21 @@ class CountryDashboardTests(IndicatorsCase):
         self.assertIsNone(data["series"][0]["values"][at])
         # Targets are no count of children: never suppressed.
         self.assertEqual(data["series"][1]["values"][at], 3.0)
+
+
+@override_settings(SMALL_CELL_MIN=5)
+class CoordinatorHomeTests(IndicatorsCase):
+    def test_the_coordinator_home_page_is_the_country_dashboard(self) -> None:
+        self.client.force_login(self.nina)
+        page = self.client.get(reverse("core-home"))
+        self.assertContains(page, 'data-section="indicators/_country_board.html"')
+        self.assertContains(page, 'id="progress-data"')
+        self.assertContains(page, "vendor/chartjs/chart.umd.js")
+        self.assertEqual(page.context["sections"][0].context["country"].pk, "NP")
+
+    def test_others_keep_the_plain_home_page(self) -> None:
+        self.client.force_login(self.ana)
+        page = self.client.get(reverse("core-home"))
+        self.assertEqual(page.status_code, 200)
+        self.assertNotContains(page, "indicators/_country_board.html")
+        self.assertNotContains(page, "chart.umd.js")

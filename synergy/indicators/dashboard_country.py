@@ -32,6 +32,30 @@ class CountryDashboard:
     overdue: list[Any] = field(default_factory=list)
     events: list[Any] = field(default_factory=list)
     open_commitments: int = 0
+    coverage: dict[str, Any] = field(default_factory=dict)
+
+
+def coverage_summary(country_id: str) -> dict[str, Any]:
+    """Who does what where, in brief: the top-level areas with at least one organisation
+    active, the gaps (areas with none), and the empty cells of the intervention × migration
+    stage matrix (a kind of work nobody does at some stage)."""
+    from synergy.partners import selectors as partners
+
+    areas = partners.country_areas(country_id)
+    filters = partners.ActivityFilters()
+    covered, nationwide = partners.area_coverage(country=country_id, filters=filters, areas=areas)
+    tables = partners.coverage_matrix(country=country_id, filters=filters, areas=areas)
+    cells = [c for t in tables for r in t.rows for c in r.cells]
+    gaps = [c.area for c in covered if c.organisations == 0]
+    return {
+        "areas_total": len(covered),
+        "areas_covered": len(covered) - len(gaps),
+        "gaps": gaps[:8],
+        "more_gaps": max(0, len(gaps) - 8),
+        "nationwide": nationwide,
+        "cells_total": len(cells),
+        "cells_empty": sum(1 for c in cells if c.total == 0),
+    }
 
 
 def country_dashboard(user: User, country_id: str) -> CountryDashboard:
@@ -40,6 +64,7 @@ def country_dashboard(user: User, country_id: str) -> CountryDashboard:
     from synergy.surveys.models import DatasetStatus, SurveyDataset
 
     board = CountryDashboard(country_id)
+    board.coverage = coverage_summary(country_id)
     scope = Scope(country_id)
     today = timezone.localdate()
     codes = {i.code: i for i in Indicator.objects.filter(code__in=["sdg-871", *sum(HEADLINES, ())])}

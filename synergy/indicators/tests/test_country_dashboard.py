@@ -75,3 +75,33 @@ class CoordinatorHomeTests(IndicatorsCase):
         self.assertEqual(page.status_code, 200)
         self.assertNotContains(page, "indicators/_country_board.html")
         self.assertNotContains(page, "chart.umd.js")
+
+
+class CoverageOnTheDashboardTests(IndicatorsCase):
+    def test_the_dashboard_names_the_areas_without_partners(self) -> None:
+        from synergy.core.models import AdminArea
+        from synergy.indicators.dashboard_country import coverage_summary
+        from synergy.partners.models import Activity
+
+        east = AdminArea.objects.create(country=self.country, code="NP-E", name="East", level=1)
+        west = AdminArea.objects.create(country=self.country, code="NP-W", name="West", level=1)
+        Activity.objects.create(
+            organisation=self.partner_a,
+            title="Catch-up classes",
+            intervention_type="prevention",
+            level="outreach",
+            exploitation_form="child_labour",
+            migration_stage="source",
+            country=self.country,
+            admin_area=east,
+            start_date=timezone.localdate(),
+        )
+        summary = coverage_summary("NP")
+        self.assertEqual(summary["areas_covered"], summary["areas_total"] - len(summary["gaps"]))
+        self.assertIn(west, summary["gaps"])
+        self.assertNotIn(east, summary["gaps"])
+        self.assertEqual(summary["cells_total"] - summary["cells_empty"], 1)
+        self.client.force_login(self.nina)
+        page = self.client.get(reverse("indicators-dashboard"), {"country": "NP"})
+        self.assertContains(page, "No partner yet in")
+        self.assertContains(page, "West")

@@ -95,11 +95,14 @@ def country_dashboard(user: User, country_id: str) -> CountryDashboard:
             else [selectors.Shown(None)] * len(periods)
         )
         this_year = [r for r in rows if r.period.start.year == today.year]
+        # The current half-year by age group too (small cells suppressed as everywhere).
+        by_age = selectors.series(user, achieved, scope, periods[-1:], by="age_group")
         board.headlines.append(
             {
                 "indicator": achieved,
                 "latest": rows[-1].actual if rows else selectors.Shown(None),
                 "by_sex": this_year[-1].breakdown if this_year else {},
+                "by_age": by_age[0].breakdown if by_age else {},
                 "target": targets[-1],
             }
         )

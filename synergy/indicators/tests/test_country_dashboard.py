@@ -105,3 +105,19 @@ class CoverageOnTheDashboardTests(IndicatorsCase):
         page = self.client.get(reverse("indicators-dashboard"), {"country": "NP"})
         self.assertContains(page, "No partner yet in")
         self.assertContains(page, "West")
+
+
+@override_settings(SMALL_CELL_MIN=5)
+class AgeGroupsOnTheDashboardTests(IndicatorsCase):
+    def test_the_headlines_break_the_half_year_down_by_age_group(self) -> None:
+        from synergy.indicators.dashboard_country import country_dashboard
+        from synergy.indicators.models import Dimension
+
+        board = country_dashboard(self.nina, "NP")
+        headline = board.headlines[0]
+        items = Dimension.objects.get(code="age_group").item_codes()
+        self.assertEqual(list(headline["by_age"]), list(items))
+        # The parts never exceed the half-year's total (suppressed cells read as None).
+        total = headline["latest"].value or 0
+        parts = [f.value for f in headline["by_age"].values() if f.value is not None]
+        self.assertLessEqual(sum(parts), total)

@@ -58,14 +58,20 @@ def coverage_summary(country_id: str) -> dict[str, Any]:
     }
 
 
-def country_dashboard(user: User, country_id: str) -> CountryDashboard:
+def country_dashboard(
+    user: User, country_id: str, *, organisation_id: int | None = None, public: bool = False
+) -> CountryDashboard:
+    """The country's dashboard, or with ``organisation_id`` one organisation's: its children
+    withdrawn and prevented against its own targets, beside the country's context (8.7.1,
+    roadmap, who does what where). ``public``: the aggregates anyone may see (small counts of
+    children suppressed whatever the reader's role)."""
     from synergy.knowledge.models import Event, FollowUpStatus
     from synergy.knowledge.models import Outcome as Commitment
     from synergy.surveys.models import DatasetStatus, SurveyDataset
 
     board = CountryDashboard(country_id)
     board.coverage = coverage_summary(country_id)
-    scope = Scope(country_id)
+    scope = Scope(country_id, organisation_id=organisation_id)
     today = timezone.localdate()
     codes = {i.code: i for i in Indicator.objects.filter(code__in=["sdg-871", *sum(HEADLINES, ())])}
     survey_year = (
@@ -76,7 +82,7 @@ def country_dashboard(user: User, country_id: str) -> CountryDashboard:
     )
     if "sdg-871" in codes and survey_year:
         figure = compute(codes["sdg-871"], parse_period(str(survey_year)), scope)
-        board.prevalence = selectors.shown(user, codes["sdg-871"], figure)
+        board.prevalence = selectors.shown(user, codes["sdg-871"], figure, public=public)
         board.prevalence_year = survey_year
     periods = [
         p
@@ -88,15 +94,20 @@ def country_dashboard(user: User, country_id: str) -> CountryDashboard:
         achieved, target = codes.get(achieved_code), codes.get(target_code)
         if achieved is None:
             continue
-        rows = selectors.series(user, achieved, scope, periods, by="sex")
+        rows = selectors.series(user, achieved, scope, periods, by="sex", public=public)
         targets = (
-            [selectors.shown(user, target, compute(target, p, scope)) for p in periods]
+            [
+                selectors.shown(user, target, compute(target, p, scope), public=public)
+                for p in periods
+            ]
             if target is not None
             else [selectors.Shown(None)] * len(periods)
         )
         this_year = [r for r in rows if r.period.start.year == today.year]
         # The current half-year by age group too (small cells suppressed as everywhere).
-        by_age = selectors.series(user, achieved, scope, periods[-1:], by="age_group")
+        by_age = selectors.series(
+            user, achieved, scope, periods[-1:], by="age_group", public=public
+        )
         board.headlines.append(
             {
                 "indicator": achieved,

@@ -86,16 +86,17 @@ class Shown:
     ci_high: Decimal | None = None
 
 
-def shown(user: User, indicator: Indicator, computed: Computed) -> Shown:
+def shown(user: User, indicator: Indicator, computed: Computed, *, public: bool = False) -> Shown:
     """Counts of children below SMALL_CELL_MIN are suppressed for roles without access to
-    the children's records (a small count can point at a child)."""
+    the children's records (a small count can point at a child), and in ``public`` figures
+    whoever reads them."""
     value = computed.value
     counts_children = indicator.source == Source.CLMS
     if (
         counts_children
         and value is not None
         and 0 < value < settings.SMALL_CELL_MIN
-        and not access.sees_exact_counts(user)
+        and (public or not access.sees_exact_counts(user))
     ):
         return Shown(None, suppressed=True)
     return Shown(value, False, computed.ci_low, computed.ci_high)
@@ -117,8 +118,10 @@ def series(
     periods: list[ReportingPeriod],
     *,
     by: str = "",
+    public: bool = False,
 ) -> list[SeriesRow]:
-    """Baseline, target and actual for each period; ``by`` adds the actual by one dimension."""
+    """Baseline, target and actual for each period; ``by`` adds the actual by one dimension;
+    ``public`` suppresses small counts whoever reads them."""
     if scope.organisation_id is not None and not access.may_see_organisation(
         user, scope.organisation_id, scope.country_id
     ):
@@ -129,7 +132,7 @@ def series(
     rows = []
     for period in periods:
         baseline, target = (
-            shown(user, indicator, compute(indicator, period, scope, kind=kind))
+            shown(user, indicator, compute(indicator, period, scope, kind=kind), public=public)
             for kind in (ValueKind.BASELINE, ValueKind.TARGET)
         )
         if monthly is not None:
@@ -141,21 +144,31 @@ def series(
                 )
                 for sex in Sex.values
             }
-            actual = shown(user, indicator, Computed(Decimal(sum(in_period.values()))))
+            actual = shown(
+                user, indicator, Computed(Decimal(sum(in_period.values()))), public=public
+            )
             row = SeriesRow(period, baseline, target, actual)
             if by == "sex":
                 row.breakdown = {
-                    sex: shown(user, indicator, Computed(Decimal(n)))
+                    sex: shown(user, indicator, Computed(Decimal(n)), public=public)
                     for sex, n in in_period.items()
                 }
             rows.append(row)
             continue
-        actual = shown(user, indicator, compute(indicator, period, scope, kind=ValueKind.ACTUAL))
+        actual = shown(
+            user,
+            indicator,
+            compute(indicator, period, scope, kind=ValueKind.ACTUAL),
+            public=public,
+        )
         row = SeriesRow(period, baseline, target, actual)
         if dimension is not None and not dimension.is_area:
             for item in dimension.item_codes():
                 row.breakdown[item] = shown(
-                    user, indicator, compute(indicator, period, scope, {dimension.code: item})
+                    user,
+                    indicator,
+                    compute(indicator, period, scope, {dimension.code: item}),
+                    public=public,
                 )
         rows.append(row)
     return rows

@@ -69,8 +69,36 @@ class CoordinatorHomeTests(IndicatorsCase):
         self.assertContains(page, "vendor/chartjs/chart.umd.js")
         self.assertEqual(page.context["sections"][0].context["country"].pk, "NP")
 
-    def test_others_keep_the_plain_home_page(self) -> None:
-        self.client.force_login(self.ana)
+    def test_a_partner_manager_home_page_is_its_organisation_dashboard(self) -> None:
+        from synergy.indicators.dashboard_country import country_dashboard
+
+        self.client.force_login(self.alice)
+        page = self.client.get(reverse("core-home"))
+        section = page.context["sections"][0]
+        self.assertEqual(str(section.title), f"Organisation dashboard · {self.partner_a.name}")
+        mine = section.context["board"].chart["series"][0]["values"]
+        # The organisation's own counts: the country's minus the other partners'.
+        country = country_dashboard(self.nina, "NP").chart["series"][0]["values"]
+        others = country_dashboard(self.nina, "NP", organisation_id=self.partner_b.pk)
+        theirs = others.chart["series"][0]["values"]
+        for own, total, other in zip(mine, country, theirs, strict=True):
+            if own is not None and total is not None and other is not None:
+                self.assertLessEqual(own + other, total)
+        self.assertNotEqual(mine, country)
+
+    def test_a_viewer_sees_the_country_with_small_counts_suppressed(self) -> None:
+        self.client.force_login(self.bob)
+        page = self.client.get(reverse("core-home"))
+        board = page.context["sections"][0].context["board"]
+        at = board.chart["labels"].index("2025-S1")
+        self.assertIsNone(board.chart["series"][0]["values"][at])  # 3 children: below 5
+        self.assertEqual(board.chart["series"][1]["values"][at], 3.0)  # the target is shown
+
+    def test_a_user_without_an_organisation_keeps_the_plain_home_page(self) -> None:
+        from synergy.testing import make_user
+
+        loner = make_user("loner")
+        self.client.force_login(loner)
         page = self.client.get(reverse("core-home"))
         self.assertEqual(page.status_code, 200)
         self.assertNotContains(page, "indicators/_country_board.html")

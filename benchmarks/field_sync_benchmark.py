@@ -179,7 +179,8 @@ def run_shell(runs: int) -> None:
             page.locator("main form button[type=submit]").click()
         page.goto(f"{base}/monitoring/field/")
         page.wait_for_selector("body[data-state=ready]", timeout=120_000)
-        page.wait_for_function("navigator.serviceWorker.controller !== null")
+        while not page.evaluate("navigator.serviceWorker.controller !== null"):
+            page.wait_for_timeout(100)
         cdp = context.new_cdp_session(page)
         cdp.send("Network.enable")
         cdp.send(

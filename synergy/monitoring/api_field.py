@@ -53,7 +53,7 @@ class FieldRecordIn(Schema):
     child: str = Field("", max_length=64, description="The child's id (visit, edit)")
     child_client: str = Field("", max_length=64, description="Or its device id")
     household_client: str = Field("", max_length=64)
-    version: int | None = None
+    version: int | None = Field(None, ge=0, le=2_147_483_647)
     resolve: str = Field("", max_length=10, description="mine or theirs, after a conflict")
 
 

@@ -35,8 +35,14 @@ def open_app(page: Page, base: str) -> None:
     sign_in(page, base, "carol")
     page.goto(f"{base}/monitoring/field/")
     page.wait_for_selector("body[data-state=ready]")
-    # The service worker controls the page: the shell is in its cache.
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    # The service worker controls the page: the shell is in its cache. (Polled from here:
+    # wait_for_function evaluates strings, which the page's CSP forbids.)
+    for _ in range(100):
+        if page.evaluate("navigator.serviceWorker.controller !== null"):
+            break
+        page.wait_for_timeout(100)
+    else:
+        raise AssertionError("the service worker never took control of the page")
 
 
 def pending(page: Page) -> str:

@@ -408,6 +408,8 @@ LIST_COUNT_CAP = envint("LIST_COUNT_CAP", 1000)
 # Uploaded import files hold children's personal data (encrypted): a file that was never
 # imported, and the record of one that was, is deleted after this many hours.
 IMPORT_UPLOAD_RETENTION_HOURS = envint("IMPORT_UPLOAD_RETENTION_HOURS", 72)
+# Progress reports prepared in the background are kept this many hours for their owner.
+REPORT_FILE_RETENTION_HOURS = envint("REPORT_FILE_RETENTION_HOURS", 24)
 # The offline field app wipes a device's store after this many days without reaching the
 # server signed in (and on sign-out or a change of the user's roles).
 OFFLINE_MAX_DAYS = envint("OFFLINE_MAX_DAYS", 7)

@@ -14,6 +14,7 @@ Values are aggregates, never personal data. Writes go through ``services``; read
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 from django.conf import settings
@@ -320,3 +321,55 @@ class ActionNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action_id}: {self.text[:40]}"
+
+
+class ReportJobStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Preparing")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+def _report_file_name(job: ReportJob, filename: str) -> str:
+    return f"indicators/reports/{job.id}/{filename}"
+
+
+class ReportJob(models.Model):
+    """A progress report prepared in the background (``report_jobs``): its scope, year and
+    narrative, how far it got (``done`` of ``total`` indicators) and, once ready, its file.
+    Only its owner sees it; it is deleted after REPORT_FILE_RETENTION_HOURS."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    area = models.ForeignKey(
+        AdminArea, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField()
+    fmt = models.CharField(max_length=4)
+    narrative = models.JSONField(default=dict)
+    status = models.CharField(
+        max_length=8, choices=ReportJobStatus.choices, default=ReportJobStatus.QUEUED
+    )
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    file = models.FileField(upload_to=_report_file_name, max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("progress report in preparation")
+        verbose_name_plural = _("progress reports in preparation")
+
+    def __str__(self) -> str:
+        return f"report {self.id} ({self.status})"
+
+    @property
+    def percent(self) -> int:
+        return min(100, round(100 * self.done / self.total)) if self.total else 0

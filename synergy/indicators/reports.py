@@ -7,6 +7,7 @@ as on the pages."""
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -64,13 +65,25 @@ def scope_title(scope: Scope) -> str:
 
 
 def progress_report(
-    user: User, scope: Scope, year: int, narrative: dict[str, str] | None = None
+    user: User,
+    scope: Scope,
+    year: int,
+    narrative: dict[str, str] | None = None,
+    *,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ProgressReport:
+    """The report's figures; ``progress(done, total)`` is called after each indicator."""
     periods: list[ReportingPeriod] = periods_in(year, "half-year")
-    indicators = Indicator.objects.filter(
-        Q(country__isnull=True) | Q(country_id=scope.country_id)
-    ).order_by("code")
-    lines = [ReportLine(i, selectors.series(user, i, scope, periods)) for i in indicators]
+    indicators = list(
+        Indicator.objects.filter(Q(country__isnull=True) | Q(country_id=scope.country_id)).order_by(
+            "code"
+        )
+    )
+    lines = []
+    for done, indicator in enumerate(indicators, start=1):
+        lines.append(ReportLine(indicator, selectors.series(user, indicator, scope, periods)))
+        if progress is not None:
+            progress(done, len(indicators))
     actions: list[Action] = []
     national = not (scope.organisation_id or scope.project_id or scope.area_id)
     roadmap = Roadmap.objects.filter(country_id=scope.country_id).first()

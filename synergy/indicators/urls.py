@@ -25,6 +25,8 @@ urlpatterns = [
         name="indicators-action-follow-up",
     ),
     path("reports/", views.progress_report, name="indicators-report"),
+    path("reports/<uuid:job_id>/", views.report_job, name="indicators-report-job"),
+    path("reports/<uuid:job_id>/file/", views.report_job_file, name="indicators-report-file"),
     path("dashboard/", views.country_dashboard, name="indicators-dashboard"),
     path("values/<int:value_id>/", views.value_detail, name="indicators-value"),
     path("<slug:code>/", views.indicator_detail, name="indicators-detail"),

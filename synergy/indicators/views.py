@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from synergy.core import roles
 from synergy.core.http import AuthedRequest
@@ -413,6 +413,19 @@ def progress_report(request: AuthedRequest) -> HttpResponse:
     year = _int(request.GET.get("year", "")) or timezone.localdate().year
     year = min(max(year, 1990), 2100)
     narrative = {key: request.POST.get(key, "")[:8000] for key, _label in reports.NARRATIVE}
+    if request.method == "POST" and request.POST.get("background"):
+        # A large report: prepared by the worker, the page shows how far it got.
+        from synergy.indicators import report_jobs
+
+        fmt = request.POST.get("format", "pdf")
+        job = report_jobs.job_create(
+            actor=request.user,
+            scope=scope,
+            year=year,
+            narrative=narrative,
+            fmt=fmt if fmt in report_jobs.FORMATS else "pdf",
+        )
+        return redirect("indicators-report-job", job_id=job.id)
     report = reports.progress_report(request.user, scope, year, narrative)
     if request.method == "POST":
         fmt = request.POST.get("format", "pdf")
@@ -433,6 +446,41 @@ def progress_report(request: AuthedRequest) -> HttpResponse:
         "scope_query": urlencode(_scope_query(scope)),
     }
     return render(request, "indicators/progress_report.html", context)
+
+
+@login_required
+@require_GET
+def report_job(request: AuthedRequest, job_id: str) -> HttpResponse:
+    """How far a background report got, polled by the page; the file once it is ready."""
+    from synergy.indicators import report_jobs
+
+    job = report_jobs.job_of(request.user, job_id)
+    if job is None:
+        raise Http404("No such report")
+    template = "indicators/report_job.html"
+    if request.headers.get("HX-Request"):
+        template += "#progress"
+    return render(request, template, {"job": job})
+
+
+@login_required
+@require_GET
+def report_job_file(request: AuthedRequest, job_id: str) -> HttpResponse:
+    from synergy.indicators import report_jobs
+
+    job = report_jobs.job_of(request.user, job_id)
+    if job is None or job.status != "done" or not job.file:
+        raise Http404("No such report")
+    content_type = (
+        "application/pdf"
+        if job.fmt == "pdf"
+        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    with job.file.open("rb") as handle:
+        response = HttpResponse(handle.read(), content_type=content_type)
+    name = job.file.name.rsplit("/", 1)[-1]
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @login_required

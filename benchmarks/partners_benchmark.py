@@ -271,6 +271,23 @@ def run(data: dict[str, Any], n_requests: int, cold: bool) -> None:
     for kind, samples in by_kind.items():
         print(f"  {kind:<10}", percentiles(samples))
     print("project list", percentiles(timed(client, project_urls)))
+    # The country dashboard's "who does what where" (issue 11): the same grouped counts as the
+    # matrix, cleared before each call for the uncached figure.
+    from django.core.cache import cache
+
+    from synergy.indicators.dashboard_country import coverage_summary
+
+    samples = []
+    for _ in range(20):
+        cache.clear()
+        t0 = time.perf_counter()
+        coverage_summary(COUNTRY)
+        samples.append((time.perf_counter() - t0) * 1000)
+    print("dashboard 4W (uncached)", percentiles(samples))
+    print(
+        "dashboard page",
+        percentiles(timed(client, [f"/indicators/dashboard/?country={COUNTRY}"] * 20)),
+    )
     print(
         "project API ",
         percentiles(timed(client, ["/api/v1/partners/projects?country=NP&status=2"] * 20)),

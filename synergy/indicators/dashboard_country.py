@@ -43,8 +43,12 @@ def coverage_summary(country_id: str) -> dict[str, Any]:
 
     areas = partners.country_areas(country_id)
     filters = partners.ActivityFilters()
-    covered, nationwide = partners.area_coverage(country=country_id, filters=filters, areas=areas)
-    tables = partners.coverage_matrix(country=country_id, filters=filters, areas=areas)
+    # The matrix page's cache of grouped counts, under the activities' state token.
+    token = partners.activity_state_token()
+    covered, nationwide = partners.area_coverage(
+        country=country_id, filters=filters, areas=areas, token=token
+    )
+    tables = partners.coverage_matrix(country=country_id, filters=filters, areas=areas, token=token)
     cells = [c for t in tables for r in t.rows for c in r.cells]
     gaps = [c.area for c in covered if c.organisations == 0]
     return {

@@ -44,11 +44,14 @@ class DashboardTests(BaseTestCase):
         self.client.force_login(self.bob)
         self.client.get(reverse("core-home"))
         # session, user, memberships, two-factor policy, the apps' counts (overdue roadmap
-        # actions and open cooperation needs, offers and exchanges among them), and the session
+        # actions and open cooperation needs, offers and exchanges among them), the country
+        # dashboard section of a viewer (areas, the activities' state token, under which the
+        # grouped who-does-what-where counts are cached, the headline indicators, the latest
+        # survey, the roadmap, coming events, open commitments, the country), and the session
         # renewal (savepoint, update, release) that enforces the idle timeout
-        with self.assertNumQueries(22):
+        with self.assertNumQueries(30):
             self.client.get(reverse("core-home"))
         for i in range(20):
             Organisation.objects.create(name=f"Extra {i}", kind="media", country_id="BR")
-        with self.assertNumQueries(22):
+        with self.assertNumQueries(30):
             self.client.get(reverse("core-home"))

@@ -312,7 +312,9 @@ class _Sync:
                 raise ValidationError({"household": ["The household has not reached the server."]})
             household = Household.objects.get(pk=found)
         age = data.get("age")
-        if age not in (None, "") and not (isinstance(age, int) and 0 <= age <= 25):
+        if age not in (None, "") and not (
+            isinstance(age, int) and not isinstance(age, bool) and 0 <= age <= 25
+        ):
             raise ValidationError({"age": ["A whole number of years between 0 and 25."]})
         child = services.child_register(
             actor=self.user,
@@ -321,7 +323,7 @@ class _Sync:
             last_name=_text(data, "last_name"),
             sex=_text(data, "sex", 1),
             date_of_birth=_date(data.get("date_of_birth"), "date_of_birth"),
-            estimated_age=age if isinstance(age, int) else None,
+            estimated_age=age if isinstance(age, int) and not isinstance(age, bool) else None,
             household=household,
             school_status=_text(data, "school_status", 16),
             today=_date(data.get("registered_on"), "registered_on") or timezone.localdate(),
@@ -349,9 +351,12 @@ class _Sync:
                 fields[name] = value is True
                 continue
             try:
-                fields[name] = Decimal(str(value))
+                number = Decimal(str(value))
             except InvalidOperation:
                 raise ValidationError({name: ["Not a number."]}) from None
+            if not number.is_finite() or isinstance(value, bool):
+                raise ValidationError({name: ["Not a number."]})
+            fields[name] = number
         visit_date = _date(data.get("visit_date"), "visit_date")
         if visit_date is None:
             raise ValidationError({"visit_date": ["A visit needs its date."]})

@@ -230,3 +230,33 @@ class FieldReferralTests(f.MonitoringTestCase):
         )
         self.assertEqual(response.json()[0]["status"], "error")
         self.assertEqual(Referral.objects.count(), 1)
+
+
+class FieldOddInputTests(f.MonitoringTestCase):
+    def test_numbers_that_are_not_numbers_are_refused_by_name(self) -> None:
+        child = f.child(self.carol, self.partner_a)
+        self.client.force_login(self.carol)
+        records = [
+            {
+                "client_id": ids(1)[0],
+                "kind": "visit",
+                "child": str(child.public_id),
+                "data": {"visit_date": "2026-01-10", "econ_hours": bad},
+            }
+            for bad in ("NaN", "Infinity", "-inf", True, "many")
+        ]
+        records.append(
+            {
+                "client_id": ids(1)[0],
+                "kind": "child",
+                "data": {"first_name": "A", "sex": "F", "age": True},
+            }
+        )
+        response = self.client.post(
+            "/api/v1/field/sync", {"records": records}, content_type="application/json"
+        )
+        self.assertEqual(response.status_code, 200)
+        outcomes = response.json()
+        self.assertEqual([o["status"] for o in outcomes], ["error"] * 6)
+        self.assertTrue(all("econ_hours" in o["errors"] for o in outcomes[:5]))
+        self.assertIn("age", outcomes[5]["errors"])

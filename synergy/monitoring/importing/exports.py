@@ -223,13 +223,21 @@ def _last(column: str) -> str:
     return re.split(r"[/-]", column)[-1]
 
 
-def _main_record(row: dict[str, str]) -> str:
-    """A submission's identifier that survives an edit in the tool ('' when there is none):
-    ODK's KEY, KoBo's rootUuid (kept across edits) or _uuid, else the instanceID."""
+def _record_columns(columns: Sequence[str]) -> list[str]:
+    """The main sheet's columns that identify a submission, best first: ODK's KEY, KoBo's
+    rootUuid (kept across edits) or _uuid, else the instanceID."""
+    found = []
     for wanted in ("KEY", "rootUuid", "_uuid", "instanceID"):
-        for name, value in row.items():
-            if (name == wanted or _last(name) == wanted) and value.strip():
-                return value.strip().removeprefix("uuid:")
+        found += [c for c in columns if c == wanted or _last(c) == wanted]
+    return found
+
+
+def _main_record(row: dict[str, str], columns: Sequence[str]) -> str:
+    """A submission's identifier ('' when there is none)."""
+    for name in columns:
+        value = row.get(name, "").strip()
+        if value:
+            return value.removeprefix("uuid:")
     return ""
 
 
@@ -294,6 +302,7 @@ def flatten(sheets: Sequence[Sheet], mapped: Sequence[str]) -> ExportTable:
         sheet = by_name[name]
         index[name] = {sheet.link_ids[line]: (line, row) for line, row in sheet.table.rows}
     records: dict[tuple[str, int], str] = {}
+    main_ids = _record_columns(by_name[chain[-1]].table.columns)
     rows_by_line = {name: dict(by_name[name].table.rows) for name in chain}
     # A KoBo repeat row's place among the rows under the same parent (1, 2, ...).
     places: dict[tuple[str, int], int] = {}
@@ -310,7 +319,7 @@ def flatten(sheets: Sequence[Sheet], mapped: Sequence[str]) -> ExportTable:
         sheet = by_name[name]
         row = rows_by_line[name][line]
         if sheet.parent is None:
-            value = _main_record(row)
+            value = _main_record(row, main_ids)
         elif "KEY" in sheet.table.columns:
             value = row.get("KEY", "").strip().removeprefix("uuid:")
         else:
@@ -340,6 +349,8 @@ def flatten(sheets: Sequence[Sheet], mapped: Sequence[str]) -> ExportTable:
                 joined.setdefault(column, value)
             name, current = parent_name, parent_line
         rows.append((line, joined))
+        if not main_ids:
+            continue  # not an export of KoBo or ODK: no identifiers to keep
         record, submission = record_of(deepest, line), record_of(name, current)
         if record and submission:
             sources[line] = RowSource(record, submission)

@@ -394,3 +394,11 @@ if __name__ == "__main__":
 #       area 95-109, dates 157-211, form 116-139           -- target met in 2 of 3 runs
 #   matrix, cache on (2 runs): p50 42-43 ms, p95 53-139 ms  -- met
 #   project list p50 34-43 ms, p95 51-60 ms; project API p95 31-53 ms  -- met
+#
+# 2026-12-04 (issue 11, the country dashboard's "who does what where"), PostgreSQL 15, the
+# same 200,000 activities, 20 requests of each kind:
+#   dashboard 4W summary, cache cleared before each call: p50 103 ms, p95 124 ms, max 134 ms
+#   dashboard page (the summary from the matrix's cache): p50 30 ms, p95 40 ms
+#   (this database has no CLMS indicators: the page's headline counts, benchmarked in
+#   indicators_benchmark.py on a million children, are not part of these figures)
+#   matrix (cache on) p50 32 ms, p95 143 ms; project list p95 59 ms  -- unchanged, met

@@ -86,5 +86,5 @@ def home_section(user: User) -> Section | None:
         title=title,
         url=f"{reverse('indicators-dashboard')}?country={country.pk}",
         scripts=["vendor/chartjs/chart.umd.js", "indicators/progress-chart.js"],
-        styles=["indicators/indicators.css"],
+        styles=["indicators/indicators.css", "partners/partners.css"],
     )

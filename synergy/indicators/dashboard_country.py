@@ -51,7 +51,10 @@ def coverage_summary(country_id: str) -> dict[str, Any]:
     tables = partners.coverage_matrix(country=country_id, filters=filters, areas=areas, token=token)
     cells = [c for t in tables for r in t.rows for c in r.cells]
     gaps = [c.area for c in covered if c.organisations == 0]
+    from synergy.partners.maps import coverage_map
+
     return {
+        "map": coverage_map(covered),
         "areas_total": len(covered),
         "areas_covered": len(covered) - len(gaps),
         "gaps": gaps[:8],

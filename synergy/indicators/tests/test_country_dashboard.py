@@ -133,6 +133,10 @@ class CoverageOnTheDashboardTests(IndicatorsCase):
         page = self.client.get(reverse("indicators-dashboard"), {"country": "NP"})
         self.assertContains(page, "No partner yet in")
         self.assertContains(page, "West")
+        # The coverage map, as on the 4W page: East with its organisation, West a gap.
+        self.assertContains(page, 'data-area="NP-E" data-organisations="1"')
+        self.assertContains(page, 'data-area="NP-W" data-organisations="0"')
+        self.assertContains(page, "partners/partners.css")
 
 
 @override_settings(SMALL_CELL_MIN=5)

@@ -167,9 +167,12 @@
     name.className = "me-auto";
     name.textContent = `${child.first_name} ${child.last_name || ""}`.trim();
     const meta = document.createElement("small");
-    meta.className = "text-muted";
+    const today = new Date().toISOString().slice(0, 10);
+    const overdue = !child.pending && child.next_followup_on && child.next_followup_on < today;
+    meta.className = overdue ? "text-danger fw-semibold" : "text-muted";
     meta.textContent = child.pending ? text.pendingNew
       : (child.next_followup_on ? `${text.due} ${child.next_followup_on}` : child.number || "");
+    if (overdue) li.dataset.overdue = "1";
     const visit = document.createElement("button");
     visit.type = "button";
     visit.className = "btn btn-sm btn-outline-primary";

@@ -77,3 +77,23 @@ class ComputedTests(IndicatorsCase):
                         quick, compute(self.withdrawn, period, scope, {"sex": sex}).value
                     )
         self.assertIsNone(clms_by_month_and_sex(self.withdrawn, periods, Scope("NP", area_id=1)))
+
+
+class AgeGroupFilterTests(IndicatorsCase):
+    def test_each_age_group_counts_what_the_ages_of_its_children_say(self) -> None:
+        from synergy.indicators.models import Dimension
+        from synergy.monitoring.indicators.targets import with_age_group
+
+        groups = Dimension.objects.get(code="age_group").item_codes()
+        for scope in (self.national(), self.of_partner(self.partner_a.pk)):
+            everyone = outcomes_behind(self.withdrawn, H1, scope, {})
+            ages = [group for _pk, group in with_age_group(everyone).values_list("pk", "age_group")]
+            for group in groups:
+                self.assertEqual(
+                    compute(self.withdrawn, H1, scope, {"age_group": group}).value,
+                    ages.count(group),
+                    (scope, group),
+                )
+                behind = outcomes_behind(self.withdrawn, H1, scope, {"age_group": group})
+                self.assertEqual(behind.count(), ages.count(group))
+            self.assertEqual(sum(ages.count(g) for g in groups), everyone.count())

@@ -363,12 +363,12 @@ def build(country: Country, form: str) -> bytes:
 def builtin_mapping(columns: Sequence[str]) -> dict[str, Any] | None:
     """The mapping of an export of a Synergy form (it has the ``synergy_form`` column), or
     None for any other file."""
-    from synergy.monitoring.importing.mapping import _last_part
+    from synergy.monitoring.importing.mapping import last_part
     from synergy.monitoring.importing.targets import FIELDS
 
     by_last: dict[str, list[str]] = {}
     for column in columns:
-        by_last.setdefault(_last_part(column), []).append(column)
+        by_last.setdefault(last_part(column), []).append(column)
     if FORM_MARKER not in by_last:
         return None
     mapped = {t: by_last[t][0] for t in FIELDS if len(by_last.get(t, [])) == 1}

@@ -31,7 +31,6 @@ Record identifiers (``ExportTable.sources``: the line of a row -> ``RowSource``)
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -40,6 +39,7 @@ from pathlib import PurePosixPath
 from django.utils.translation import gettext as _
 
 from synergy.core.tabular import Table, TableError, format_of, read_table, sheet_names
+from synergy.monitoring.importing.mapping import last_part
 
 # What ``format_of`` accepts, and ODK Central's zip of CSV files.
 EXPORT_SUFFIXES = (".csv", ".txt", ".xlsx", ".ods", ".zip")
@@ -219,16 +219,12 @@ def _own_links(name: str, table: Table) -> dict[int, str]:
     return links
 
 
-def _last(column: str) -> str:
-    return re.split(r"[/-]", column)[-1]
-
-
 def _record_columns(columns: Sequence[str]) -> list[str]:
     """The main sheet's columns that identify a submission, best first: ODK's KEY, KoBo's
     rootUuid (kept across edits) or _uuid, else the instanceID."""
     found = []
     for wanted in ("KEY", "rootUuid", "_uuid", "instanceID"):
-        found += [c for c in columns if c == wanted or _last(c) == wanted]
+        found += [c for c in columns if c == wanted or last_part(c) == wanted.lower()]
     return found
 
 
@@ -323,17 +319,11 @@ def flatten(sheets: Sequence[Sheet], mapped: Sequence[str]) -> ExportTable:
         elif "KEY" in sheet.table.columns:
             value = row.get("KEY", "").strip().removeprefix("uuid:")
         else:
-            parent_line, _row = index_of(sheet.parent, sheet.parent_ids[line])
+            parent_line, _row = index[sheet.parent][sheet.parent_ids[line]]
             parent = record_of(sheet.parent, parent_line)
             value = f"{parent}/{name}[{places[(name, line)]}]" if parent else ""
         records[(name, line)] = value
         return value
-
-    def index_of(name: str, link: str) -> tuple[int, dict[str, str]]:
-        if name not in index:
-            sheet = by_name[name]
-            index[name] = {sheet.link_ids[ln]: (ln, r) for ln, r in sheet.table.rows}
-        return index[name][link]
 
     rows_sheet = by_name[deepest]
     columns = [c for name in reversed(chain) for c in by_name[name].table.columns]
@@ -344,7 +334,7 @@ def flatten(sheets: Sequence[Sheet], mapped: Sequence[str]) -> ExportTable:
         name, current = deepest, line
         while by_name[name].parent is not None:
             parent_name = by_name[name].parent or ""
-            parent_line, parent_row = index_of(parent_name, by_name[name].parent_ids[current])
+            parent_line, parent_row = index[parent_name][by_name[name].parent_ids[current]]
             for column, value in parent_row.items():
                 joined.setdefault(column, value)
             name, current = parent_name, parent_line

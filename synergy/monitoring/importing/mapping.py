@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from synergy.monitoring.importing.targets import FIELDS, GUESSES, HOUSEHOLD_DATA, MappingError
 
 
-def _last_part(column: str) -> str:
+def last_part(column: str) -> str:
     # Group paths: KoBo joins them with "/", ODK Central and Briefcase with "-".
     return re.split(r"[/:.-]", column)[-1].strip().lower()
 
@@ -88,7 +88,7 @@ def resolve_column(wanted: str, columns: Sequence[str]) -> str:
     lowered = [c for c in columns if c.lower() == wanted.lower()]
     if len(lowered) == 1:
         return lowered[0]
-    by_last = [c for c in columns if _last_part(c) == _last_part(wanted)]
+    by_last = [c for c in columns if last_part(c) == last_part(wanted)]
     if len(by_last) == 1:
         return by_last[0]
     if len(by_last) > 1:
@@ -105,7 +105,7 @@ def guess_mapping(columns: Sequence[str]) -> dict[str, str]:
     used: set[str] = set()
     for target in FIELDS:
         for guess in GUESSES.get(target, ()):
-            hits = [c for c in columns if _last_part(c) == guess and c not in used]
+            hits = [c for c in columns if last_part(c) == guess and c not in used]
             if hits:
                 out[target] = hits[0]
                 used.add(hits[0])

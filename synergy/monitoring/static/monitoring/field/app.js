@@ -115,11 +115,6 @@
     return child.age === "" || child.age === undefined ? null : Number(child.age);
   }
 
-  async function queued() {
-    const db = await openQueue();
-    return db;
-  }
-
   async function openQueue() {
     // [{key, record, error}] in the order they were made.
     const items = await Store.all("queue");
@@ -139,7 +134,7 @@
 
   async function render() {
     $("net").textContent = online() ? text.online : text.offline;
-    const items = await queued();
+    const items = await openQueue();
     $("pending").textContent = String(items.length);
     const list = $("queue");
     list.replaceChildren(...items.map((item) => {
@@ -292,7 +287,7 @@
     if (sending || !online()) return;
     sending = true;
     try {
-      const items = await queued();
+      const items = await openQueue();
       if (!items.length) return;
       const response = await api("sync", {
         method: "POST",

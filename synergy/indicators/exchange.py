@@ -4,17 +4,17 @@ Every format carries the same figure: indicator code, kind (baseline, target, ac
 period, scope (a country or one of its areas, and optionally a project or an organisation),
 disaggregation and value. How each format says it:
 
-DHIS2
+DHIS2 (see ``dhis2`` for the codes and the metadata package they need)
     ``dataElement`` is the indicator code, with ``.TARGET`` or ``.BASELINE`` for those kinds
-    (DHIS2 keeps targets in their own data elements); ``period`` in DHIS2's form (2025S1);
-    ``orgUnit`` the country's ISO code or the area's code; ``categoryOptionCombo`` the
-    disaggregation as ``sex:F,age_group:5-11`` (``default`` for the total);
-    ``attributeOptionCombo`` the partner dimension as DHIS2 uses it for implementing
-    mechanisms: ``PRJ:<project code>``, ``ORG:<organisation name>`` or ``default``. Import
-    into DHIS2 with ``idScheme=CODE``.
+    and ``.sex+age-group`` for a breakdown (a DHIS2 data element has one category
+    combination); ``period`` in DHIS2's form (2025S1); ``orgUnit`` the country's ISO code or
+    the area's code; ``categoryOptionCombo`` the breakdown as ``sex:F,age-group:5-11`` (left
+    out for the total); ``attributeOptionCombo`` the partner as DHIS2 uses it for
+    implementing mechanisms: ``PRJ:<project code>`` or ``ORG:<organisation name>`` (left out
+    for national figures). Import into DHIS2 with ``idScheme=CODE``.
 ADX (IHE QRPH, urn:ihe:qrph:adx:2015)
-    one ``group`` per org unit, period (start/duration), kind and partner; each
-    ``dataValue`` carries the disaggregation as attributes.
+    one ``group`` per org unit, period (start/duration) and partner; each ``dataValue``
+    carries the breakdown as attributes named by the category's code (``sex="sex:F"``).
 CSV / Excel
     a label row, an HXL hashtag row, then one row a figure.
 
@@ -41,7 +41,7 @@ from lxml import etree
 
 from synergy.core.errors import ImportRowError
 from synergy.core.models import AdminArea, Organisation, User
-from synergy.indicators import services
+from synergy.indicators import dhis2, services
 from synergy.indicators.computed import Scope
 from synergy.indicators.models import Indicator, IndicatorValue, ValueKind
 from synergy.indicators.periods import PeriodError, parse_adx_period, parse_period
@@ -49,8 +49,9 @@ from synergy.interop.tabular import Table, read_table, write_csv, write_xlsx
 from synergy.partners.models import Project
 
 FORMATS = ("dhis2-json", "adx", "csv", "xlsx")
+# The metadata DHIS2 needs before it takes the values: written, never read back.
+EXPORT_FORMATS = (*FORMATS, "dhis2-metadata")
 ADX_NS = "urn:ihe:qrph:adx:2015"
-KIND_SUFFIX = {ValueKind.TARGET: ".TARGET", ValueKind.BASELINE: ".BASELINE"}
 COLUMNS = [
     ("indicator", "Indicator", "#indicator+code"),
     ("kind", "Kind", "#indicator+type"),
@@ -144,28 +145,27 @@ def export_values(*, country_id: str, user: User | None = None) -> list[Row]:
 
 
 def _partner(row: Row) -> str:
-    if row.project:
-        return f"PRJ:{row.project}"
-    if row.organisation:
-        return f"ORG:{row.organisation}"
-    return "default"
+    return dhis2.partner_code(row.project, row.organisation)
 
 
-def _combo(row: Row) -> str:
-    return ",".join(f"{k}:{v}" for k, v in row.disaggregation) or "default"
+def _element(row: Row) -> str:
+    return dhis2.element_code(row.indicator, row.kind, [k for k, _v in row.disaggregation])
 
 
 def write_dhis2(rows: list[Row]) -> bytes:
     values = []
     for row in rows:
         item: dict[str, str] = {
-            "dataElement": row.indicator + KIND_SUFFIX.get(ValueKind(row.kind), ""),
+            "dataElement": _element(row),
             "period": parse_period(row.period).dhis2,
             "orgUnit": row.area or row.country,
-            "categoryOptionCombo": _combo(row),
-            "attributeOptionCombo": _partner(row),
-            "value": row.value,
         }
+        # Left out, DHIS2 takes its default combination: the total, no partner.
+        if row.disaggregation:
+            item["categoryOptionCombo"] = dhis2.combo_code(row.disaggregation)
+        if _partner(row) != "default":
+            item["attributeOptionCombo"] = _partner(row)
+        item["value"] = row.value
         if row.comment:
             item["comment"] = row.comment
         values.append(item)
@@ -174,29 +174,28 @@ def write_dhis2(rows: list[Row]) -> bytes:
 
 
 def write_adx(rows: list[Row]) -> bytes:
+    """One group per org unit, period and partner; the kind and the breakdown's dimensions
+    are in the data element's code, and each dimension is an attribute named by its
+    category's code with the category option's code as value, as DHIS2 reads ADX."""
     root = etree.Element(f"{{{ADX_NS}}}adx", nsmap={None: ADX_NS})
     root.set("exported", timezone.now().replace(microsecond=0).isoformat())
-    groups: dict[tuple[str, str, str, str, str], list[Row]] = defaultdict(list)
+    groups: dict[tuple[str, str, str], list[Row]] = defaultdict(list)
     for row in rows:
-        groups[(row.area or row.country, row.country, row.period, row.kind, _partner(row))].append(
-            row
-        )
-    for (org_unit, country, period, kind, partner), members in groups.items():
+        groups[(row.area or row.country, row.period, _partner(row))].append(row)
+    for (org_unit, period, partner), members in groups.items():
         group = etree.SubElement(root, f"{{{ADX_NS}}}group")
         group.set("orgUnit", org_unit)
         group.set("period", parse_period(period).adx)
-        group.set("dataSet", "SYNERGY")
-        group.set("COUNTRY", country)
-        group.set("KIND", kind)
-        group.set("PARTNER", partner)
+        if partner != "default":
+            group.set("attributeOptionCombo", partner)
         for row in members:
             value = etree.SubElement(group, f"{{{ADX_NS}}}dataValue")
-            value.set("dataElement", row.indicator)
+            value.set("dataElement", _element(row))
             value.set("value", row.value)
             for dimension, item in row.disaggregation:
-                value.set(dimension, item)
+                value.set(dhis2.category_code(dimension), dhis2.option_code(dimension, item))
             if row.comment:
-                etree.SubElement(value, f"{{{ADX_NS}}}annotation").text = row.comment
+                value.set("comment", row.comment)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
@@ -215,6 +214,10 @@ def write_table(rows: list[Row], fmt: str) -> bytes:
 
 
 def write(rows: list[Row], fmt: str) -> bytes:
+    """The rows in ``fmt``; raises ``dhis2.Dhis2Error`` for a figure DHIS2 cannot hold."""
+    if fmt == "dhis2-metadata":
+        package = dhis2.metadata(rows, timezone.localdate())
+        return json.dumps(package, ensure_ascii=False, indent=1).encode()
     if fmt == "dhis2-json":
         return write_dhis2(rows)
     if fmt == "adx":
@@ -259,6 +262,30 @@ def _iso_period(text: str) -> str:
         return text
 
 
+def _element_fields(
+    element: str, disaggregation: tuple[tuple[str, str], ...], line: int, errors: list[Any]
+) -> dict[str, str]:
+    """Indicator and kind from a data element's code, checked against the breakdown."""
+    parsed = dhis2.parse_element_code(element)
+    keys = tuple(sorted(k for k, _v in disaggregation))
+    if parsed.dimensions is not None and parsed.dimensions != keys:
+        errors.append(
+            (
+                line,
+                "dataElement",
+                _(
+                    "The data element %(element)s is broken down by %(dimensions)s, the value by %(keys)s."
+                )
+                % {
+                    "element": element,
+                    "dimensions": "+".join(parsed.dimensions),
+                    "keys": "+".join(keys) or _("nothing"),
+                },
+            )
+        )
+    return {"indicator": parsed.indicator, "kind": parsed.kind}
+
+
 def read_dhis2(data: bytes) -> list[tuple[int, Row]]:
     try:
         document = json.loads(data.decode("utf-8-sig"))
@@ -268,23 +295,21 @@ def read_dhis2(data: bytes) -> list[tuple[int, Row]]:
         raise ImportRowError(
             [(0, "dataValues", _("The file is not a DHIS2 dataValueSets JSON document."))]
         ) from None
-    rows = []
+    rows: list[tuple[int, Row]] = []
+    errors: list[tuple[int, str, str]] = []
     for number, item in enumerate(values, start=1):
         if not isinstance(item, dict):
             raise ImportRowError([(number, "dataValue", _("Each data value is an object."))])
-        element = str(item.get("dataElement", ""))
-        kind = ValueKind.ACTUAL.value
-        for candidate, suffix in KIND_SUFFIX.items():
-            if element.endswith(suffix):
-                element, kind = element[: -len(suffix)], candidate.value
+        disaggregation = _pairs(str(item.get("categoryOptionCombo", "")), ":", ",")
         rows.append(
             (
                 number,
                 Row(
-                    indicator=element,
-                    kind=kind,
+                    **_element_fields(
+                        str(item.get("dataElement", "")), disaggregation, number, errors
+                    ),
                     period=_iso_period(str(item.get("period", ""))),
-                    disaggregation=_pairs(str(item.get("categoryOptionCombo", "")), ":", ","),
+                    disaggregation=disaggregation,
                     value=str(item.get("value", "")),
                     comment=str(item.get("comment", "")),
                     **_org_unit(str(item.get("orgUnit", ""))),
@@ -292,7 +317,36 @@ def read_dhis2(data: bytes) -> list[tuple[int, Row]]:
                 ),
             )
         )
+    if errors:
+        raise ImportRowError(errors)
     return rows
+
+
+# The data value attributes DHIS2 reads in ADX; any other names a category.
+_ADX_VALUE_FIELDS = {
+    "dataElement",
+    "value",
+    "comment",
+    "categoryOptionCombo",
+    "attributeOptionCombo",
+    "storedBy",
+    "created",
+    "lastUpdated",
+    "followup",
+    "deleted",
+}
+
+
+def _adx_breakdown(value: Any) -> tuple[tuple[str, str], ...]:
+    if value.get("categoryOptionCombo"):
+        return _pairs(value.get("categoryOptionCombo"), ":", ",")
+    return tuple(
+        sorted(
+            (k, dhis2.option_item(k, v))
+            for k, v in value.attrib.items()
+            if k not in _ADX_VALUE_FIELDS
+        )
+    )
 
 
 def read_adx(data: bytes) -> list[tuple[int, Row]]:
@@ -306,34 +360,41 @@ def read_adx(data: bytes) -> list[tuple[int, Row]]:
         ) from None
     if root.tag != f"{{{ADX_NS}}}adx":
         raise ImportRowError([(0, "adx", _("The file is not an ADX document."))])
-    rows = []
-    known = {"dataElement", "value"}
+    rows: list[tuple[int, Row]] = []
+    errors: list[tuple[int, str, str]] = []
     for group in root.iter(f"{{{ADX_NS}}}group"):
         try:
             period = parse_adx_period(group.get("period", "")).code
         except PeriodError as exc:
             raise ImportRowError([(group.sourceline or 0, "period", str(exc))]) from None
         scope = _org_unit(group.get("orgUnit", ""))
+        # Files of Synergy before 2026-12 said the country, kind and partner as attributes.
         scope["country"] = group.get("COUNTRY", scope["country"])
+        partner = group.get("attributeOptionCombo") or group.get("PARTNER", "")
         for value in group.iter(f"{{{ADX_NS}}}dataValue"):
+            line = value.sourceline or 0
             note = value.find(f"{{{ADX_NS}}}annotation")
+            disaggregation = _adx_breakdown(value)
+            fields = _element_fields(value.get("dataElement", ""), disaggregation, line, errors)
+            if "KIND" in group.attrib and fields["kind"] == ValueKind.ACTUAL.value:
+                fields["kind"] = group.get("KIND", "")
+            comment = value.get("comment") or ((note.text or "") if note is not None else "")
             rows.append(
                 (
-                    value.sourceline or 0,
+                    line,
                     Row(
-                        indicator=value.get("dataElement", ""),
-                        kind=group.get("KIND", ValueKind.ACTUAL.value),
+                        **fields,
                         period=period,
-                        disaggregation=tuple(
-                            sorted((k, v) for k, v in value.attrib.items() if k not in known)
-                        ),
+                        disaggregation=disaggregation,
                         value=value.get("value", ""),
-                        comment=(note.text or "") if note is not None else "",
+                        comment=comment,
                         **scope,
-                        **_partner_fields(group.get("PARTNER", "")),
+                        **_partner_fields(partner),
                     ),
                 )
             )
+    if errors:
+        raise ImportRowError(errors)
     return rows
 
 

@@ -8,20 +8,27 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from synergy.core.errors import ImportRowError
 from synergy.core.models import Country, User
-from synergy.indicators import exchange
+from synergy.indicators import dhis2, exchange
 
 
 class Command(BaseCommand):
     help = (
         "Indicator values in and out: export --country CC --format "
-        "{dhis2-json,adx,csv,xlsx} [--output F]; import FILE --user NAME [--format F]."
+        "{dhis2-json,adx,csv,xlsx,dhis2-metadata} [--output F]; import FILE --user NAME [--format F]."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="subcommand", metavar="SUBCOMMAND", required=True)
         export = sub.add_parser("export", help="The country's current values.")
         export.add_argument("--country", required=True, help="ISO alpha-2 code, e.g. NP")
-        export.add_argument("--format", dest="fmt", choices=exchange.FORMATS, default="csv")
+        export.add_argument(
+            "--format",
+            dest="fmt",
+            choices=exchange.EXPORT_FORMATS,
+            default="csv",
+            help="dhis2-metadata: what DHIS2 must know before it takes the dhis2-json or adx "
+            "values (import it first, at /api/metadata)",
+        )
         export.add_argument("--output", type=Path, help="file to write (default: standard output)")
         imp = sub.add_parser("import", help="Enter the file's values as drafts (all or none).")
         imp.add_argument("file", type=Path)
@@ -38,7 +45,10 @@ class Command(BaseCommand):
         code = country.upper()
         if not Country.objects.filter(pk=code).exists():
             raise CommandError(f"--country: unknown country code {country!r} (use ISO alpha-2)")
-        content = exchange.write(exchange.export_values(country_id=code), fmt)
+        try:
+            content = exchange.write(exchange.export_values(country_id=code), fmt)
+        except dhis2.Dhis2Error as exc:
+            raise CommandError(f"--format {fmt}: {exc}") from exc
         if output is None:
             if fmt == "xlsx":
                 raise CommandError("--output: an Excel file needs a file name")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from synergy.indicators import views, views_roadmaps
+from synergy.indicators import views, views_exchange, views_roadmaps
 
 urlpatterns = [
     path("", views.indicator_list, name="indicators-list"),
@@ -27,6 +27,7 @@ urlpatterns = [
     path("reports/", views.progress_report, name="indicators-report"),
     path("reports/<uuid:job_id>/", views.report_job, name="indicators-report-job"),
     path("reports/<uuid:job_id>/file/", views.report_job_file, name="indicators-report-file"),
+    path("exchange/", views_exchange.exchange_page, name="indicators-exchange"),
     path("dashboard/", views.country_dashboard, name="indicators-dashboard"),
     path("values/<int:value_id>/", views.value_detail, name="indicators-value"),
     path("<slug:code>/", views.indicator_detail, name="indicators-detail"),

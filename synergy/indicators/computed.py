@@ -10,7 +10,6 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
 
 from synergy.indicators.formula import evaluate, formula_codes
 from synergy.indicators.models import Indicator, IndicatorValue, Measure, Source, ValueKind
@@ -109,17 +108,17 @@ def clms_by_month_and_sex(
     counts: dict[tuple[date, str], int] = defaultdict(int)
     first, last = min(p.start for p in periods), max(p.end for p in periods)
     for qs in parts:
+        # Grouped by day and folded into months here: truncating every date to its month in
+        # the database cost a quarter of the query at a million children.
         rows = (
             qs.filter(kind=kind, achieved_on__gte=first, achieved_on__lte=last)
-            .annotate(month=TruncMonth("achieved_on"))
-            .values("month", "sex")
+            .values("achieved_on", "sex")
             .annotate(n=Count("pk"))
             .order_by()
         )
         for row in rows:
-            month = row["month"]
-            month = month.date() if hasattr(month, "date") else month
-            counts[(month, row["sex"])] += row["n"]
+            day = row["achieved_on"]
+            counts[(date(day.year, day.month, 1), row["sex"])] += row["n"]
     return dict(counts)
 
 

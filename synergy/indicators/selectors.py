@@ -14,7 +14,13 @@ from synergy.core import roles
 from synergy.core.models import User
 from synergy.core.vocab import Sex
 from synergy.indicators import access
-from synergy.indicators.computed import Computed, Scope, clms_by_month_and_sex, compute
+from synergy.indicators.computed import (
+    Computed,
+    Scope,
+    clms_breakdown,
+    clms_by_month_and_sex,
+    compute,
+)
 from synergy.indicators.models import (
     Action,
     ActionStatus,
@@ -153,6 +159,16 @@ def series(
                     sex: shown(user, indicator, Computed(Decimal(n)), public=public)
                     for sex, n in in_period.items()
                 }
+            rows.append(row)
+            continue
+        if by == "age_group" and indicator.source == Source.CLMS:
+            # One grouped count per period instead of one count per age group and the total.
+            counts = clms_breakdown(indicator, period, scope)
+            total = Computed(Decimal(sum(counts.values())))
+            row = SeriesRow(period, baseline, target, shown(user, indicator, total, public=public))
+            for item in dimension.item_codes() if dimension is not None else []:
+                n = sum(count for (_sex, group), count in counts.items() if group == item)
+                row.breakdown[item] = shown(user, indicator, Computed(Decimal(n)), public=public)
             rows.append(row)
             continue
         actual = shown(

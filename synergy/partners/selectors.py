@@ -58,11 +58,19 @@ def country_areas(country_id: str) -> list[AdminArea]:
     )
 
 
-def descendant_ids(areas: list[AdminArea], root_id: int) -> set[int]:
-    """``root_id`` and every area below it, from the country's areas already loaded."""
+def area_tree(areas: list[AdminArea]) -> dict[int | None, list[int]]:
+    """Each area's children, to walk many subtrees of one country without rebuilding it."""
     children: dict[int | None, list[int]] = defaultdict(list)
     for area in areas:
         children[area.parent_id].append(area.pk)
+    return children
+
+
+def descendant_ids(
+    areas: list[AdminArea], root_id: int, tree: dict[int | None, list[int]] | None = None
+) -> set[int]:
+    """``root_id`` and every area below it, from the country's areas already loaded."""
+    children = tree if tree is not None else area_tree(areas)
     found = {root_id}
     todo = [root_id]
     while todo:
@@ -479,7 +487,8 @@ def area_coverage(
     # Which mapped area each area rolls up to (none: the filtered area itself, or outside).
     # The database counts distinct organisations per mapped area, so only one row per mapped
     # area reaches Python.
-    rollup = [(a.pk, sorted(descendant_ids(areas, a.pk))) for a in shown]
+    tree = area_tree(areas)
+    rollup = [(a.pk, sorted(descendant_ids(areas, a.pk, tree))) for a in shown]
     qs = filter_activities(
         Activity.objects.all(), ActivityFilters(**{**filters.__dict__, "country": country}), areas
     )

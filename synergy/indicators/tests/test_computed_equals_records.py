@@ -97,3 +97,20 @@ class AgeGroupFilterTests(IndicatorsCase):
                 behind = outcomes_behind(self.withdrawn, H1, scope, {"age_group": group})
                 self.assertEqual(behind.count(), ages.count(group))
             self.assertEqual(sum(ages.count(g) for g in groups), everyone.count())
+
+    def test_a_series_by_age_group_gives_each_groups_own_count(self) -> None:
+        # series() counts all groups in one grouped query; each must equal its own count.
+        from synergy.indicators.models import Dimension
+        from synergy.indicators.selectors import series
+
+        groups = Dimension.objects.get(code="age_group").item_codes()
+        for scope in (self.national(), self.of_partner(self.partner_a.pk)):
+            (row,) = series(self.nina, self.withdrawn, scope, [H1], by="age_group")
+            self.assertEqual(row.actual.value, compute(self.withdrawn, H1, scope).value)
+            self.assertEqual(list(row.breakdown), list(groups))
+            for group in groups:
+                self.assertEqual(
+                    row.breakdown[group].value,
+                    compute(self.withdrawn, H1, scope, {"age_group": group}).value,
+                    (scope, group),
+                )

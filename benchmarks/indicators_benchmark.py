@@ -166,9 +166,7 @@ def activities_for_4w(wanted: int) -> None:
     print(f"{wanted - have:,} activities written")
 
 
-def measure(
-    label: str, runs: int, request: Callable[[], Any], uncached: bool = False
-) -> None:
+def measure(label: str, runs: int, request: Callable[[], Any], uncached: bool = False) -> None:
     """The first request (cold), then ``runs`` more; with ``uncached`` the application cache
     is cleared before every request, so each one computes its figures again."""
     from django.core.cache import cache

@@ -22,15 +22,34 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from django.utils.translation import gettext as _
 
 from synergy.indicators.models import Indicator, ValueKind, ValueType
 from synergy.indicators.periods import parse_period
 
-if TYPE_CHECKING:
-    from synergy.indicators.exchange import Row
+
+class Row(Protocol):
+    """What this module reads of ``exchange.Row`` (not imported: exchange imports this)."""
+
+    @property
+    def indicator(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def period(self) -> str: ...
+    @property
+    def country(self) -> str: ...
+    @property
+    def area(self) -> str: ...
+    @property
+    def project(self) -> str: ...
+    @property
+    def organisation(self) -> str: ...
+    @property
+    def disaggregation(self) -> tuple[tuple[str, str], ...]: ...
+
 
 CODE_MAX = 50  # DHIS2's limit on codes and short names
 NAME_MAX = 230

@@ -5,10 +5,12 @@ the entry and approval of values, and the countries' roadmaps with their actions
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from django.http import Http404, HttpRequest
-from ninja import Field, Query, Router, Schema, Status
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import Field, File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from synergy.api.types import Body, Input, PathId, Ref, Version
@@ -300,3 +302,69 @@ def follow_up_action(request: HttpRequest, action_id: PathId, payload: FollowUpI
         status=payload.status,
         note=payload.note,
     )
+
+
+# --- values in and out as files (the Exchange values page) ------------------------------------
+
+ExportFormat = Literal["csv", "xlsx", "dhis2-json", "adx", "dhis2-metadata"]
+
+
+class ExchangeFilters(Input):
+    country: CountryCode
+    format: ExportFormat = "csv"
+
+
+class ImportedOut(Schema):
+    entered: int = Field(description="values entered as drafts")
+
+
+@router.get(
+    "/exchange",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The country's current values you may see, as a file",
+                "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        },
+        "x-errors": [404],
+    },
+)
+def export_values(request: HttpRequest, filters: Query[ExchangeFilters]) -> Any:
+    """As the page's download: ``dhis2-metadata`` is what DHIS2 needs before the values."""
+    from synergy.indicators import dhis2, exchange
+    from synergy.indicators.views_exchange import FORMATS
+
+    country = _country(filters.country)
+    rows = exchange.export_values(country_id=country, user=_user(request))
+    try:
+        content = exchange.write(rows, filters.format)
+    except dhis2.Dhis2Error as exc:
+        raise ValidationError({"format": [str(exc)]}) from None
+    _label, extension, content_type = FORMATS[filters.format]
+    response = HttpResponse(content, content_type=content_type)
+    name = f"indicators-{country.lower()}.{extension}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@router.post("/exchange", response={201: ImportedOut}, openapi_extra={"x-errors": [413]})
+def import_values(request: HttpRequest, file: File[UploadedFile]) -> Status:
+    """Multipart ``file`` (DHIS2 JSON, ADX, CSV or Excel, told by its name): every row is
+    checked, then all are entered as drafts or none; 422 names each row at fault."""
+    from synergy.core.errors import ImportRowError
+    from synergy.indicators import exchange
+    from synergy.indicators.views_exchange import MAX_UPLOAD
+
+    if file.size is not None and file.size > MAX_UPLOAD:
+        return Status(413, {"detail": f"The file is larger than {MAX_UPLOAD // 2**20} MB."})
+    name = file.name or "values.csv"
+    try:
+        rows = exchange.read(file.read(), exchange.format_of(name), name)
+        count = exchange.import_values(actor=_user(request), rows=rows)
+    except ImportRowError as exc:
+        detail: dict[str, list[str]] = {}
+        for line, field, message in exc.errors:
+            detail.setdefault(f"row {line}: {field or 'file'}", []).append(str(message))
+        raise ValidationError(detail) from None
+    return Status(201, ImportedOut(entered=count))

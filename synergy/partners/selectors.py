@@ -492,26 +492,27 @@ def area_coverage(
     qs = filter_activities(
         Activity.objects.all(), ActivityFilters(**{**filters.__dict__, "country": country}), areas
     )
-    # The distinct (area, organisation) pairs first, read in order from the covering index
-    # activity_area_org (tens of thousands of pairs from 200,000 activities), then each
-    # area rolled up to the mapped area it lies in: the CASE runs on the pairs, not on every
-    # activity (map query 63 -> 30 ms on the benchmark).
-    pairs = qs.order_by().values_list("admin_area_id", "organisation_id").distinct()
+    # Each activity's area joined to the mapped area it lies in (a table of (area, mapped
+    # area) rows), then the distinct (mapped area, organisation) pairs counted. A CASE with
+    # one IN list per mapped area, run on the distinct (area, organisation) pairs, was fast
+    # with 60 areas but not with 1,375 (165 ms on 200,000 activities; this: 51 ms).
+    pairs = qs.order_by().values_list("admin_area_id", "organisation_id")
     inner, params = pairs.query.sql_with_params()
     qn = connections[pairs.db].ops.quote_name
-    whens: list[str] = []
-    case_params: list[Any] = []
-    for pk, below in rollup:
-        if below:
-            marks = ", ".join(["%s"] * len(below))
-            whens.append(f"WHEN p.{qn('admin_area_id')} IN ({marks}) THEN %s")
-            case_params += [*below, pk]
-    mapped = f"CASE {' '.join(whens)} ELSE NULL END" if whens else "NULL"
+    mapping = [(area, pk) for pk, below in rollup for area in below]
+    if mapping:
+        rows_sql = ", ".join(["(%s, %s)"] * len(mapping))
+        table = f"WITH r(area, mapped) AS (VALUES {rows_sql}) "
+        joined = f"LEFT JOIN r ON p.{qn('admin_area_id')} = r.area"
+        mapped = "r.mapped"
+    else:
+        table, joined, mapped = "", "", "NULL"
     sql = (
-        f"SELECT m.mapped_area, COUNT(DISTINCT m.organisation_id) FROM ("
-        f"SELECT {mapped} AS mapped_area, p.{qn('organisation_id')} AS organisation_id "
-        f"FROM ({inner}) p) m GROUP BY m.mapped_area"
+        f"{table}SELECT m.mapped_area, COUNT(*) FROM ("
+        f"SELECT DISTINCT {mapped} AS mapped_area, p.{qn('organisation_id')} AS organisation_id "
+        f"FROM ({inner}) p {joined}) m GROUP BY m.mapped_area"
     )
+    case_params = [value for pair in mapping for value in pair]
     rows = _cached_rows(pairs.db, sql, [*case_params, *params], token)
     counts = {mapped_area: int(n) for mapped_area, n in rows}
     # Country-wide (no area), or at the level of the filtered area itself.

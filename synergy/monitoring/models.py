@@ -703,6 +703,36 @@ class Outcome(models.Model):
         return f"{self.kind} {self.child_id} in {self.project_id}"
 
 
+class ChildTally(models.Model):
+    """Children followed (not merged into another record) and their current outcomes, per
+    country and organisation of the child: what the home page's cards add up for a scope
+    (an organisation's children, a country's). Counting them from the records reads every
+    child of a country (0.6 s at a million); this table has one row per country and
+    organisation.
+
+    Database triggers (migration 0015, PostgreSQL and SQLite) keep it: after every insert,
+    update or delete of a child or an outcome, whoever the writer (services, imports, field
+    sync, the admin, bulk writes). A test compares it with a count of the records after each
+    kind of write. ``country`` and ``organisation`` are plain values, not relations: a tally
+    row is a figure, not a record anything depends on."""
+
+    country = models.CharField(max_length=2)
+    organisation = models.BigIntegerField()
+    children = models.BigIntegerField(default=0)
+    withdrawn = models.BigIntegerField(default=0)
+    prevented = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("children tally")
+        verbose_name_plural = _("children tallies")
+        constraints = [
+            models.UniqueConstraint(fields=["country", "organisation"], name="tally_bucket")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country}/{self.organisation}: {self.children}"
+
+
 class DuplicateStatus(models.TextChoices):
     OPEN = "open", _("To review")
     MERGED = "merged", _("Merged")

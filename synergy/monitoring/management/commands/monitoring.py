@@ -1,7 +1,8 @@
 """``synergy monitoring rotate-keys``: re-encrypt the CLMS personal data with the newest key.
 ``synergy monitoring purge-uploads``: delete import uploads older than the retention period.
 ``synergy monitoring count-reports``: count the country reports' heavy sections ahead.
-``synergy monitoring xlsform --country CC --form F --output F.xlsx``: a KoBo/ODK form."""
+``synergy monitoring xlsform --country CC --form F --output F.xlsx``: a KoBo/ODK form.
+``synergy monitoring check-tally [--repair]``: the home page's tally against the records."""
 
 from __future__ import annotations
 
@@ -35,13 +36,18 @@ class Command(BaseCommand):
         "than REPORT_CACHE_SECONDS, with a CACHE_URL the server shares. "
         "xlsform: write the XLSForm of the registration or visit form built from the "
         "country's setup (areas, risk factors, hazardous work list), for KoBoToolbox or ODK; "
-        "an export of its submissions imports with no mapping step."
+        "an export of its submissions imports with no mapping step. "
+        "check-tally: compare the tally of children and outcomes per country and "
+        "organisation (kept by database triggers) with the records, after a restore or bulk "
+        "load made with triggers disabled; --repair counts it again."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument(
-            "action", choices=["rotate-keys", "purge-uploads", "count-reports", "xlsform"]
+            "action",
+            choices=["rotate-keys", "purge-uploads", "count-reports", "xlsform", "check-tally"],
         )
+        parser.add_argument("--repair", action="store_true", help="check-tally: rebuild it")
         parser.add_argument("--form", choices=FORMS, default="registration")
         parser.add_argument("--output", help="the .xlsx file to write (xlsform)")
         parser.add_argument("--batch-size", type=int, default=500)
@@ -51,6 +57,9 @@ class Command(BaseCommand):
         parser.add_argument("--periods", type=int, default=2, help="half-years, newest first")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "check-tally":
+            self.check_tally(options["repair"])
+            return
         if options["action"] == "xlsform":
             self.xlsform(options["country"], options["form"], options.get("output"))
             return
@@ -72,6 +81,22 @@ class Command(BaseCommand):
                 f"re-encrypted, {report.indexes_rebuilt} blind indexes rebuilt."
             )
         )
+
+    def check_tally(self, repair: bool) -> None:
+        from synergy.monitoring import tally
+
+        wrong = tally.differences()
+        for (country, organisation), kept, counted in wrong:
+            self.stdout.write(
+                f"{country} organisation {organisation}: kept {kept}, records {counted}"
+            )
+        if not wrong:
+            self.stdout.write(self.style.SUCCESS("The tally equals the records."))
+            return
+        if not repair:
+            raise CommandError(f"{len(wrong)} bucket(s) differ; run with --repair")
+        buckets = tally.rebuild()
+        self.stdout.write(self.style.SUCCESS(f"Repaired: {buckets} bucket(s) counted again."))
 
     def xlsform(self, countries: list[str], form: str, output: str | None) -> None:
         if len(countries) != 1 or not output:

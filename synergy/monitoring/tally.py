@@ -1,4 +1,5 @@
-"""Checking and rebuilding ``ChildTally`` (kept by database triggers) against the records.
+"""Checking and rebuilding ``ChildTally`` and ``OutcomeMonth`` (kept by database triggers)
+against the records.
 
 The triggers follow every write, but not a restore or a bulk load made with triggers
 disabled (``session_replication_role = replica``, ``pg_restore --disable-triggers``): after
@@ -8,11 +9,12 @@ one, ``synergy monitoring check-tally`` says whether the tally still equals the 
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 
 from django.db import connection, transaction
 from django.db.models import Count
 
-from synergy.monitoring.models import Child, ChildTally, Outcome, OutcomeKind
+from synergy.monitoring.models import Child, ChildTally, Outcome, OutcomeKind, OutcomeMonth
 
 Bucket = tuple[str, int]
 Counts = tuple[int, int, int]  # children, withdrawn, prevented
@@ -53,9 +55,43 @@ def differences() -> list[tuple[Bucket, Counts | None, Counts | None]]:
     ]
 
 
+MonthKey = tuple[int, int, str, str, date]  # organisation, project, kind, sex, month
+
+
+def months_from_records() -> dict[MonthKey, int]:
+    found: dict[MonthKey, int] = defaultdict(int)
+    rows = (
+        Outcome.objects.filter(relapsed_on=None)
+        .order_by()
+        .values("organisation_id", "project_id", "kind", "sex", "achieved_on")
+        .annotate(n=Count("pk"))
+    )
+    for row in rows:
+        day = row["achieved_on"]
+        key = (row["organisation_id"], row["project_id"], row["kind"], row["sex"])
+        found[(*key, date(day.year, day.month, 1))] += row["n"]
+    return dict(found)
+
+
+def months_as_kept() -> dict[MonthKey, int]:
+    rows = OutcomeMonth.objects.exclude(n=0).values_list(
+        "organisation", "project", "kind", "sex", "month", "n"
+    )
+    return {(o, p, k, s, m): n for o, p, k, s, m, n in rows}
+
+
+def month_differences() -> list[tuple[MonthKey, int | None, int | None]]:
+    kept, counted = months_as_kept(), months_from_records()
+    return [
+        (key, kept.get(key), counted.get(key))
+        for key in sorted(set(kept) | set(counted))
+        if kept.get(key) != counted.get(key)
+    ]
+
+
 @transaction.atomic
 def rebuild() -> int:
-    """Counts the tally again from the records; writers wait meanwhile (PostgreSQL)."""
+    """Counts both tallies again from the records; writers wait meanwhile (PostgreSQL)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("LOCK TABLE monitoring_child, monitoring_outcome IN SHARE MODE")
@@ -65,4 +101,13 @@ def rebuild() -> int:
         ChildTally(country=c, organisation=o, children=n, withdrawn=w, prevented=p)
         for (c, o), (n, w, p) in counted.items()
     )
-    return len(counted)
+    months = months_from_records()
+    OutcomeMonth.objects.all().delete()
+    OutcomeMonth.objects.bulk_create(
+        (
+            OutcomeMonth(organisation=o, project=p, kind=k, sex=s, month=m, n=n)
+            for (o, p, k, s, m), n in months.items()
+        ),
+        batch_size=5000,
+    )
+    return len(counted) + len(months)

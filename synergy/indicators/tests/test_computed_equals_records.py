@@ -98,6 +98,25 @@ class AgeGroupFilterTests(IndicatorsCase):
                 self.assertEqual(behind.count(), ages.count(group))
             self.assertEqual(sum(ages.count(g) for g in groups), everyone.count())
 
+    def test_the_monthly_tally_counts_what_the_outcomes_say(self) -> None:
+        # clms_by_month_and_sex reads the tally the database keeps, not the outcomes.
+        from collections import Counter
+        from datetime import date
+
+        from synergy.indicators.computed import clms_by_month_and_sex
+
+        periods = [parse_period("2025-S1"), parse_period("2025-S2")]
+        for scope in (self.national(), self.of_partner(self.partner_a.pk)):
+            expected: Counter[tuple[date, str]] = Counter()
+            for period in periods:
+                for day, sex in outcomes_behind(self.withdrawn, period, scope, {}).values_list(
+                    "achieved_on", "sex"
+                ):
+                    expected[(date(day.year, day.month, 1), sex)] += 1
+            self.assertTrue(expected)
+            got = clms_by_month_and_sex(self.withdrawn, periods, scope)
+            self.assertEqual({k: v for k, v in (got or {}).items() if v}, dict(expected))
+
     def test_a_series_by_age_group_gives_each_groups_own_count(self) -> None:
         # series() counts all groups in one grouped query; each must equal its own count.
         from synergy.indicators.models import Dimension

@@ -12,7 +12,7 @@ from django.db.models import Q
 
 from synergy.monitoring import tally
 from synergy.monitoring.dashboard import counted
-from synergy.monitoring.models import Child, ChildTally, Outcome
+from synergy.monitoring.models import Child, ChildTally, Outcome, OutcomeMonth
 from synergy.monitoring.services.duplicates import child_merge
 from synergy.monitoring.tests import factories as f
 from synergy.monitoring.tests.test_indicators_scenario import ScenarioCase
@@ -21,9 +21,12 @@ from synergy.monitoring.tests.test_indicators_scenario import ScenarioCase
 class ChildTallyTests(ScenarioCase):
     def assert_tally(self, step: str) -> None:
         self.assertEqual(tally.differences(), [], step)
+        self.assertEqual(tally.month_differences(), [], step)
 
     def test_the_tally_follows_every_kind_of_write(self) -> None:
-        self.assertTrue(tally.as_kept())  # the scenario has children and outcomes to count
+        # the scenario has children and outcomes to count
+        self.assertTrue(tally.as_kept())
+        self.assertTrue(tally.months_as_kept())
         self.assert_tally("the scenario, written through the services")
         child = self.children["asha"]
         outcome = Outcome.objects.filter(child=child).first()
@@ -32,6 +35,8 @@ class ChildTallyTests(ScenarioCase):
         self.assert_tally("a relapse")
         Outcome.objects.filter(pk=outcome.pk).update(relapsed_on=None, kind="prevented")
         self.assert_tally("verified again, as prevented")
+        Outcome.objects.filter(pk=outcome.pk).update(achieved_on=date(2025, 11, 30))
+        self.assert_tally("achieved in another month")
         Child.objects.filter(pk=child.pk).update(organisation=self.partner_b)
         self.assert_tally("the child moved to another organisation")
         Child.objects.filter(pk=child.pk).update(status="closed")
@@ -82,9 +87,13 @@ class CheckTallyCommandTests(ScenarioCase):
         self.assertIn("equals the records", out.getvalue())
         # As after a bulk load with the triggers disabled.
         ChildTally.objects.filter(organisation=self.partner_a.pk).update(children=0)
-        with self.assertRaisesMessage(CommandError, "1 bucket(s) differ"):
+        month = OutcomeMonth.objects.exclude(n=0).first()
+        assert month is not None
+        OutcomeMonth.objects.filter(pk=month.pk).update(n=month.n + 5)
+        with self.assertRaisesMessage(CommandError, "2 bucket(s) differ"):
             call_command("monitoring", "check-tally", stdout=io.StringIO())
         out = io.StringIO()
         call_command("monitoring", "check-tally", "--repair", stdout=out)
         self.assertIn("Repaired", out.getvalue())
         self.assertEqual(tally.differences(), [])
+        self.assertEqual(tally.month_differences(), [])

@@ -37,9 +37,9 @@ class Command(BaseCommand):
         "xlsform: write the XLSForm of the registration or visit form built from the "
         "country's setup (areas, risk factors, hazardous work list), for KoBoToolbox or ODK; "
         "an export of its submissions imports with no mapping step. "
-        "check-tally: compare the tally of children and outcomes per country and "
-        "organisation (kept by database triggers) with the records, after a restore or bulk "
-        "load made with triggers disabled; --repair counts it again."
+        "check-tally: compare the tallies kept by database triggers (children and outcomes "
+        "per country and organisation, outcomes per month) with the records, after a restore "
+        "or bulk load made with triggers disabled; --repair counts them again."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -85,18 +85,25 @@ class Command(BaseCommand):
     def check_tally(self, repair: bool) -> None:
         from synergy.monitoring import tally
 
-        wrong = tally.differences()
+        wrong: list[Any] = tally.differences()
         for (country, organisation), kept, counted in wrong:
             self.stdout.write(
                 f"{country} organisation {organisation}: kept {kept}, records {counted}"
             )
+        months = tally.month_differences()
+        for (organisation, project, kind, sex, month), kept, counted in months:
+            self.stdout.write(
+                f"organisation {organisation} project {project} {kind} {sex} {month:%Y-%m}: "
+                f"kept {kept}, records {counted}"
+            )
+        wrong += months
         if not wrong:
             self.stdout.write(self.style.SUCCESS("The tally equals the records."))
             return
         if not repair:
             raise CommandError(f"{len(wrong)} bucket(s) differ; run with --repair")
         buckets = tally.rebuild()
-        self.stdout.write(self.style.SUCCESS(f"Repaired: {buckets} bucket(s) counted again."))
+        self.stdout.write(self.style.SUCCESS(f"Repaired: {buckets} row(s) counted again."))
 
     def xlsform(self, countries: list[str], form: str, output: str | None) -> None:
         if len(countries) != 1 or not output:

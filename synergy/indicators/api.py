@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
@@ -332,20 +332,12 @@ class ImportedOut(Schema):
 )
 def export_values(request: HttpRequest, filters: Query[ExchangeFilters]) -> Any:
     """As the page's download: ``dhis2-metadata`` is what DHIS2 needs before the values."""
-    from synergy.indicators import dhis2, exchange
-    from synergy.indicators.views_exchange import FORMATS
+    from synergy.indicators import dhis2, exchange_files
 
-    country = _country(filters.country)
-    rows = exchange.export_values(country_id=country, user=_user(request))
     try:
-        content = exchange.write(rows, filters.format)
+        return exchange_files.download(_user(request), _country(filters.country), filters.format)
     except dhis2.Dhis2Error as exc:
         raise ValidationError({"format": [str(exc)]}) from None
-    _label, extension, content_type = FORMATS[filters.format]
-    response = HttpResponse(content, content_type=content_type)
-    name = f"indicators-{country.lower()}.{extension}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 @router.post("/exchange", response={201: ImportedOut}, openapi_extra={"x-errors": [413]})
@@ -353,15 +345,13 @@ def import_values(request: HttpRequest, file: File[UploadedFile]) -> Status:
     """Multipart ``file`` (DHIS2 JSON, ADX, CSV or Excel, told by its name): every row is
     checked, then all are entered as drafts or none; 422 names each row at fault."""
     from synergy.core.errors import ImportRowError
-    from synergy.indicators import exchange
-    from synergy.indicators.views_exchange import MAX_UPLOAD
+    from synergy.indicators import exchange_files
 
-    if file.size is not None and file.size > MAX_UPLOAD:
-        return Status(413, {"detail": f"The file is larger than {MAX_UPLOAD // 2**20} MB."})
-    name = file.name or "values.csv"
+    message = exchange_files.too_large(file)
+    if message:
+        return Status(413, {"detail": message})
     try:
-        rows = exchange.read(file.read(), exchange.format_of(name), name)
-        count = exchange.import_values(actor=_user(request), rows=rows)
+        count = exchange_files.enter(_user(request), file)
     except ImportRowError as exc:
         detail: dict[str, list[str]] = {}
         for line, field, message in exc.errors:

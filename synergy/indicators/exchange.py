@@ -6,9 +6,9 @@ disaggregation and value. How each format says it:
 
 DHIS2 (see ``dhis2`` for the codes and the metadata package they need)
     ``dataElement`` is the indicator code, with ``.TARGET`` or ``.BASELINE`` for those kinds
-    and ``.sex+age-group`` for a breakdown (a DHIS2 data element has one category
+    and ``.age_group+sex`` for a breakdown (a DHIS2 data element has one category
     combination); ``period`` in DHIS2's form (2025S1); ``orgUnit`` the country's ISO code or
-    the area's code; ``categoryOptionCombo`` the breakdown as ``sex:F,age-group:5-11`` (left
+    the area's code; ``categoryOptionCombo`` the breakdown as ``age_group:5-11,sex:F`` (left
     out for the total); ``attributeOptionCombo`` the partner as DHIS2 uses it for
     implementing mechanisms: ``PRJ:<project code>`` or ``ORG:<organisation name>`` (left out
     for national figures). Import into DHIS2 with ``idScheme=CODE``.

@@ -10,33 +10,14 @@ from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from synergy.core.errors import ImportRowError
 from synergy.core.http import AuthedRequest
 from synergy.core.models import Country
-from synergy.indicators import dhis2, exchange
+from synergy.indicators import dhis2, exchange_files
 from synergy.indicators.models import IndicatorValue
 from synergy.indicators.views import home_country
-
-# What a file of each format is, for the form and the download.
-FORMATS = {
-    "csv": (gettext_lazy("CSV with HXL hashtags"), "csv", "text/csv"),
-    "xlsx": (
-        gettext_lazy("Excel with HXL hashtags"),
-        "xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ),
-    "dhis2-json": (gettext_lazy("DHIS2 data values (JSON)"), "json", "application/json"),
-    "adx": (gettext_lazy("ADX (XML)"), "adx.xml", "application/adx+xml"),
-    "dhis2-metadata": (
-        gettext_lazy("DHIS2 metadata the values need (JSON, import it first)"),
-        "metadata.json",
-        "application/json",
-    ),
-}
-MAX_UPLOAD = 10 * 1024 * 1024
 
 
 def _page(request: AuthedRequest, country: str, errors: list, status: int = 200) -> HttpResponse:
@@ -51,7 +32,7 @@ def _page(request: AuthedRequest, country: str, errors: list, status: int = 200)
             )
             .order_by("name")
             .only("iso2", "name"),
-            "formats": [(code, label) for code, (label, _e, _t) in FORMATS.items()],
+            "formats": [(code, label) for code, (label, _e, _t) in exchange_files.FORMATS.items()],
             "errors": errors,
         },
         status=status,
@@ -65,18 +46,12 @@ def exchange_page(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST":
         return _import(request, country)
     fmt = request.GET.get("format", "")
-    if fmt not in FORMATS:
+    if fmt not in exchange_files.FORMATS:
         return _page(request, country, [])
-    rows = exchange.export_values(country_id=country, user=request.user)
     try:
-        content = exchange.write(rows, fmt)
+        return exchange_files.download(request.user, country, fmt)
     except dhis2.Dhis2Error as exc:
         return _page(request, country, [(0, "format", str(exc))], status=400)
-    _label, extension, content_type = FORMATS[fmt]
-    response = HttpResponse(content, content_type=content_type)
-    name = f"indicators-{country.lower()}.{extension}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 def _import(request: AuthedRequest, country: str) -> HttpResponse:
@@ -85,22 +60,19 @@ def _import(request: AuthedRequest, country: str) -> HttpResponse:
         return _page(
             request,
             country,
-            [
-                (0, "file", _("Choose a file.")),
-            ],
+            [(0, "file", _("Choose a file."))],
             status=400,
         )
-    if upload.size is not None and upload.size > MAX_UPLOAD:
-        message = _("The file is larger than %(size)s MB.") % {"size": MAX_UPLOAD // 2**20}
+    message = exchange_files.too_large(upload)
+    if message:
         return _page(request, country, [(0, "file", message)], status=400)
-    name = upload.name or "values.csv"
     try:
-        rows = exchange.read(upload.read(), exchange.format_of(name), name)
-        count = exchange.import_values(actor=request.user, rows=rows)
+        count = exchange_files.enter(request.user, upload)
     except ImportRowError as exc:
         return _page(request, country, exc.errors, status=400)
     messages.success(
         request,
-        _("%(count)s value(s) entered as drafts from %(file)s.") % {"count": count, "file": name},
+        _("%(count)s value(s) entered as drafts from %(file)s.")
+        % {"count": count, "file": upload.name},
     )
     return redirect(f"{request.path}?country={country}")

@@ -59,6 +59,20 @@ class IndicatorsCase(ScenarioCase):
     def of_partner(self, organisation_id: int) -> Scope:
         return Scope("NP", organisation_id=organisation_id)
 
+    def enter_two_values(self) -> None:
+        """A national target for girls and an actual of partner A, entered by nina: what
+        the exchange tests send out and back."""
+        from synergy.indicators.services import Figure
+
+        for kind, period, scope, dis, value in (
+            ("target", "2026", self.national(), {"sex": "F"}, "7"),
+            ("actual", "2025-S2", self.of_partner(self.partner_a.pk), {}, "3"),
+        ):
+            services.value_enter(
+                actor=self.nina,
+                figure=Figure(self.schools, kind, period, scope, dis, Decimal(value)),
+            )
+
 
 def d(text: str) -> Decimal:
     return Decimal(text)

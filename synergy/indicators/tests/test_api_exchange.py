@@ -4,13 +4,10 @@ partner's figures refused, and no anonymous access."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from synergy.indicators import exchange, services
+from synergy.indicators import exchange
 from synergy.indicators.models import IndicatorValue
-from synergy.indicators.services import Figure
 from synergy.indicators.tests.personas import IndicatorsCase
 
 URL = "/api/v1/indicators/exchange"
@@ -19,14 +16,7 @@ URL = "/api/v1/indicators/exchange"
 class ApiExchangeTests(IndicatorsCase):
     def setUp(self) -> None:
         super().setUp()
-        for kind, period, scope, dis, value in (
-            ("target", "2026", self.national(), {"sex": "F"}, "7"),
-            ("actual", "2025-S2", self.of_partner(self.partner_a.pk), {}, "3"),
-        ):
-            services.value_enter(
-                actor=self.nina,
-                figure=Figure(self.schools, kind, period, scope, dis, Decimal(value)),
-            )
+        self.enter_two_values()
 
     def test_a_download_reads_back_the_same_figures(self) -> None:
         self.client.force_login(self.nina)

@@ -5,15 +5,13 @@ import another partner's figures; a long organisation name DHIS2 cannot hold is 
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from lxml import etree
 
 from synergy.core.models import Organisation
-from synergy.indicators import exchange, services
+from synergy.indicators import exchange
 from synergy.indicators.models import IndicatorValue
-from synergy.indicators.services import Figure
 from synergy.indicators.tests.personas import IndicatorsCase
 
 URL = "/indicators/exchange/"
@@ -22,14 +20,7 @@ URL = "/indicators/exchange/"
 class ExchangePageTests(IndicatorsCase):
     def setUp(self) -> None:
         super().setUp()
-        for kind, period, scope, dis, value in (
-            ("target", "2026", self.national(), {"sex": "F"}, "7"),
-            ("actual", "2025-S2", self.of_partner(self.partner_a.pk), {}, "3"),
-        ):
-            services.value_enter(
-                actor=self.nina,
-                figure=Figure(self.schools, kind, period, scope, dis, Decimal(value)),
-            )
+        self.enter_two_values()
 
     def test_the_page_offers_every_format(self) -> None:
         self.client.force_login(self.nina)
